@@ -1,0 +1,2 @@
+/** Bounds-checked binary reading. */
+export * from "./cursor.js";

@@ -1,0 +1,9 @@
+/**
+ * Public API of @oopscope/core: text and bytes in, plain data out. No I/O happens here; loaders live
+ * in the CLI, the service and the web UI.
+ */
+
+export * from "./arch/index.js";
+export * from "./binary/index.js";
+export * from "./errors.js";
+export * from "./types.js";
