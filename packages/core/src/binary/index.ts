@@ -1,2 +1,3 @@
 /** Bounds-checked binary reading. */
 export * from "./cursor.js";
+export * from "./source.js";
