@@ -3,6 +3,7 @@
  * in the CLI, the service and the web UI.
  */
 
+export * from "./analysis/index.js";
 export * from "./arch/index.js";
 export * from "./binary/index.js";
 export * from "./disasm/types.js";
@@ -10,5 +11,6 @@ export * from "./dwarf/sections.js";
 export * from "./errors.js";
 export * from "./oops/lines.js";
 export * from "./oops/model.js";
+export * from "./render/index.js";
 export * from "./symbolize/types.js";
 export * from "./types.js";

@@ -1,0 +1,103 @@
+/**
+ * The pipeline: a parsed log (or console text) in, an `Analysis` out. For every crash it decodes the
+ * `Code:` window and explains the faulting access; a stage that fails for one crash leaves a typed note
+ * on that crash instead of failing the whole input. Pure: the caller supplies the text (the CLI streams
+ * files through the incremental parser and hands the parsed log here).
+ */
+
+import type { Instruction } from "../disasm/types.js";
+import { isOopsError } from "../errors.js";
+import type { Crash, ParsedLog } from "../oops/model.js";
+import type { SourceFrame, SymbolizeQuery } from "../symbolize/types.js";
+import { type Analysis, type CrashAnalysis, type ExplanationView, type FrameSource, SCHEMA_VERSION } from "./types.js";
+
+/** The stages analyze composes; each may be replaced (tests, the web UI) or left out. */
+export interface AnalyzeStages {
+  /** Decode the crash's `Code:` window. */
+  disassemble?: (crash: Crash) => Promise<Instruction[]>;
+  /** Explain the faulting access from the decoded window and the dumped registers. */
+  explain?: (crash: Crash, instructions: Instruction[]) => ExplanationView | undefined;
+  /**
+   * Symbolize one location of a crash (the faulting pc when `frame` is -1): the CLI supplies this
+   * when given `--vmlinux`/`--modules`, choosing the object file by the frame's module.
+   */
+  symbolize?: (crash: Crash, q: SymbolizeQuery & { frame: number; module?: string }) => Promise<SourceFrame[]>;
+}
+
+export interface AnalyzeOptions extends AnalyzeStages {
+  /** The input's name for the report (`-` for stdin). */
+  source?: string;
+  /** Input-level notes to carry into the analysis (e.g. options not yet available). */
+  notes?: string[];
+}
+
+function note(stage: "disasm" | "explain" | "symbolize", e: unknown) {
+  if (isOopsError(e)) return { stage, code: e.code, message: e.message };
+  return { stage, code: "E_INTERNAL", message: e instanceof Error ? e.message : String(e) };
+}
+
+async function analyzeCrash(crash: Crash, stages: AnalyzeStages): Promise<CrashAnalysis> {
+  const out: CrashAnalysis = { crash, instructions: [], sources: [], notes: [] };
+  if (crash.code && stages.disassemble) {
+    try {
+      out.instructions = await stages.disassemble(crash);
+    } catch (e) {
+      out.notes.push(note("disasm", e));
+    }
+  }
+  if (stages.explain) {
+    try {
+      const ex = stages.explain(crash, out.instructions);
+      if (ex) out.explanation = ex;
+    } catch (e) {
+      out.notes.push(note("explain", e));
+    }
+  }
+  if (stages.symbolize) {
+    const sym = stages.symbolize;
+    const locs: { frame: number; loc: Crash["pc"] }[] = [{ frame: -1, loc: crash.pc }];
+    crash.frames.forEach((f, i) => {
+      locs.push({ frame: i, loc: f });
+    });
+    for (const { frame, loc } of locs) {
+      if (!loc || (loc.symbol === undefined && loc.address === undefined)) continue;
+      // Every frame but the faulting pc holds a return address (the symbolizer looks up address − 1).
+      const isPc = frame === -1 || (loc.address !== undefined && loc.address === crash.pc?.address);
+      const q: SymbolizeQuery & { frame: number; module?: string } = { frame, returnAddress: !isPc };
+      if (loc.symbol !== undefined) q.symbol = loc.symbol;
+      if (loc.offset !== undefined) q.offset = loc.offset;
+      if (loc.size !== undefined) q.size = loc.size;
+      if (loc.symbol === undefined && loc.address !== undefined) q.address = loc.address;
+      if (loc.module !== undefined) q.module = loc.module;
+      try {
+        for (const s of await sym(crash, q)) {
+          const fs: FrameSource = { frame, inlined: s.inlined };
+          if (s.function !== undefined) fs.function = s.function;
+          if (s.file !== undefined) fs.file = s.file;
+          if (s.line !== undefined) fs.line = s.line;
+          if (s.column !== undefined) fs.column = s.column;
+          out.sources.push(fs);
+        }
+      } catch (e) {
+        const n = note("symbolize", e);
+        if (!out.notes.some((x) => x.stage === n.stage && x.message === n.message)) out.notes.push(n);
+      }
+    }
+  }
+  return out;
+}
+
+/** Run the stages over every crash of an already parsed log. */
+export async function analyzeLog(parsed: ParsedLog, length: number, options: AnalyzeOptions = {}): Promise<Analysis> {
+  const crashes: CrashAnalysis[] = [];
+  for (const c of parsed.crashes) crashes.push(await analyzeCrash(c, options));
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    source: options.source ?? "-",
+    length,
+    boots: parsed.boots,
+    crashes,
+    rebootLoops: parsed.rebootLoops,
+    notes: [...(options.notes ?? [])],
+  };
+}

@@ -1,0 +1,5 @@
+/** The analysis stage: the `Analysis` value, the pipeline that builds it, and its JSON form. */
+
+export * from "./analyze.js";
+export * from "./json.js";
+export * from "./types.js";

@@ -1,0 +1,197 @@
+/**
+ * `toJSON`: turns an `Analysis` (bigints, typed arrays) into the plain JSON document described in
+ * docs/json-schema.md and analysis/schema.json. Addresses, symbol offsets and sizes, register values
+ * and code offsets become lowercase `0x…` strings; counts and text positions stay numbers; bytes
+ * become space-separated lowercase hex pairs. Every field the schema lists is present; `null` marks
+ * what the input did not say.
+ */
+
+import { ARCHES } from "../arch/table.js";
+import type { Instruction } from "../disasm/types.js";
+import type { Boot, Crash, Frame, Location, RebootLoop } from "../oops/model.js";
+import { hex } from "../types.js";
+import type { Analysis, CrashAnalysis, ExplanationView, FrameSource } from "./types.js";
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+
+const opt = <T>(v: T | undefined, f: (v: T) => Json): Json => (v === undefined ? null : f(v));
+const hx = (v: bigint | number | undefined): Json => (v === undefined ? null : hex(v));
+
+/** Lowercase hex pairs separated by spaces: `92 23 00 18`. */
+export function hexBytes(b: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < b.length; i++) s += (i ? " " : "") + (b[i] ?? 0).toString(16).padStart(2, "0");
+  return s;
+}
+
+function location(l: Location | undefined): Json {
+  if (!l) return null;
+  return {
+    address: hx(l.address),
+    symbol: l.symbol ?? null,
+    offset: hx(l.offset),
+    size: hx(l.size),
+    module: l.module ?? null,
+  };
+}
+
+function frame(f: Frame): JsonObject {
+  return {
+    address: hx(f.address),
+    symbol: f.symbol ?? null,
+    offset: hx(f.offset),
+    size: hx(f.size),
+    module: f.module ?? null,
+    reliable: f.reliable,
+    context: f.context,
+    inline: f.inline ?? false,
+    file: f.file ?? null,
+    line: f.line ?? null,
+  };
+}
+
+function instruction(i: Instruction): JsonObject {
+  return {
+    offset: hex(i.offset),
+    address: hx(i.address),
+    bytes: hexBytes(i.bytes),
+    text: i.opStr ? `${i.mnemonic} ${i.opStr}` : i.mnemonic,
+    faulting: i.faulting,
+  };
+}
+
+function explanation(e: ExplanationView | undefined): Json {
+  if (!e) return null;
+  const a = e.access;
+  return {
+    access: a
+      ? {
+          base: a.base ?? null,
+          index: a.index ?? null,
+          scale: a.scale ?? null,
+          disp: hx(a.disp),
+          effectiveAddress: hx(a.effectiveAddress),
+          matchesFaultAddress: a.matchesFaultAddress ?? null,
+          kind: a.kind ?? null,
+          size: a.size ?? null,
+        }
+      : null,
+    steps: e.steps.map((s) => ({
+      instruction: s.instruction,
+      offset: hx(s.offset),
+      register: s.register ?? null,
+      value: hx(s.value),
+      meaning: s.meaning,
+    })),
+    verdict: { kind: e.verdict.kind, text: e.verdict.text },
+    unknowns: [...e.unknowns],
+  };
+}
+
+function registers(r: Record<string, bigint>): JsonObject {
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(r)) out[k] = hex(v);
+  return out;
+}
+
+function source(s: FrameSource): JsonObject {
+  return {
+    frame: s.frame,
+    function: s.function ?? null,
+    file: s.file ?? null,
+    line: s.line ?? null,
+    column: s.column ?? null,
+    inlined: s.inlined,
+  };
+}
+
+/** `lr` for ARM, AArch64 and PowerPC; `ra` for MIPS and RISC-V (as the kernel dumps it). */
+export function linkKey(c: Crash): "lr" | "ra" {
+  return c.arch && ARCHES[c.arch].link === "ra" ? "ra" : "lr";
+}
+
+export function crashToJSON(ca: CrashAnalysis): JsonObject {
+  const c = ca.crash;
+  const s = c.signature;
+  const code: Json = c.code
+    ? {
+        text: c.code.text,
+        bytes: hexBytes(c.code.bytes),
+        faultIndex: c.code.faultIndex ?? null,
+        unitSize: c.code.unitSize,
+        thumb: c.code.thumb ?? false,
+        listing: c.code.listing ? [...c.code.listing] : null,
+        instructions: ca.instructions.map(instruction),
+      }
+    : null;
+  const out: JsonObject = {
+    arch: c.arch ?? null,
+    endian: c.endian ?? null,
+    kind: c.kind,
+    title: s.title,
+    altTitles: [...s.altTitles],
+    type: s.type ?? null,
+    frame: s.frame ?? null,
+    corrupted: s.corrupted,
+    corruptedReason: s.corruptedReason ?? null,
+    symbolizedTitle: s.symbolized ? s.symbolized.title : null,
+    kernel: { release: c.kernel.release ?? null, version: c.kernel.version ?? null },
+    tainted: { letters: c.tainted.letters, meanings: [...c.tainted.meanings] },
+    cpu: c.cpu ?? null,
+    pid: c.pid ?? null,
+    comm: c.comm ?? null,
+    hardware: c.hardware ?? null,
+    cpuModel: c.cpuModel ?? null,
+    fault: { address: hx(c.fault.address), access: c.fault.access ?? null },
+    pc: location(c.pc),
+    lr: null,
+    ra: null,
+    registers: registers(c.registers),
+    frames: c.frames.map(frame),
+    code,
+    modules: c.modules.map((m) => ({ name: m.name, taint: m.taint })),
+    panic: opt(c.panic, (p) => ({ message: p.message })),
+    aftermath: c.aftermath ? [...c.aftermath] : [],
+    boot: c.boot ?? null,
+    position: { start: c.position.start, end: c.position.end },
+    explanation: explanation(ca.explanation),
+    sources: ca.sources.map(source),
+    notes: ca.notes.map((n) => ({ stage: n.stage, code: n.code, message: n.message })),
+    report: c.report,
+  };
+  out[linkKey(c)] = location(c.lr);
+  return out;
+}
+
+function boot(b: Boot): JsonObject {
+  return {
+    banner: b.banner ?? null,
+    release: b.release ?? null,
+    position: { start: b.position.start, end: b.position.end },
+    secondsToCrash: b.secondsToCrash ?? null,
+    crashes: [...b.crashes],
+  };
+}
+
+function loop(l: RebootLoop): JsonObject {
+  return {
+    title: l.title,
+    boots: [...l.boots],
+    count: l.count,
+    medianSecondsToCrash: l.medianSecondsToCrash ?? null,
+  };
+}
+
+/** The whole document for one input. */
+export function toJSON(a: Analysis): JsonObject {
+  return {
+    schemaVersion: a.schemaVersion,
+    source: a.source,
+    length: a.length,
+    boots: a.boots.map(boot),
+    crashes: a.crashes.map(crashToJSON),
+    rebootLoops: a.rebootLoops.map(loop),
+    notes: [...a.notes],
+  };
+}
