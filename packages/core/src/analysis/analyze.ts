@@ -7,16 +7,17 @@
 
 import type { Instruction } from "../disasm/types.js";
 import { isOopsError } from "../errors.js";
+import type { Explanation } from "../explain/types.js";
 import type { Crash, ParsedLog } from "../oops/model.js";
 import type { SourceFrame, SymbolizeQuery } from "../symbolize/types.js";
-import { type Analysis, type CrashAnalysis, type ExplanationView, type FrameSource, SCHEMA_VERSION } from "./types.js";
+import { type Analysis, type CrashAnalysis, type FrameSource, SCHEMA_VERSION } from "./types.js";
 
 /** The stages analyze composes; each may be replaced (tests, the web UI) or left out. */
 export interface AnalyzeStages {
   /** Decode the crash's `Code:` window. */
   disassemble?: (crash: Crash) => Promise<Instruction[]>;
   /** Explain the faulting access from the decoded window and the dumped registers. */
-  explain?: (crash: Crash, instructions: Instruction[]) => ExplanationView | undefined;
+  explain?: (crash: Crash, instructions: Instruction[]) => Explanation | undefined;
   /**
    * Symbolize one location of a crash (the faulting pc when `frame` is -1): the CLI supplies this
    * when given `--vmlinux`/`--modules`, choosing the object file by the frame's module.

@@ -8,9 +8,10 @@
 
 import { ARCHES } from "../arch/table.js";
 import type { Instruction } from "../disasm/types.js";
+import type { Explanation } from "../explain/types.js";
 import type { Boot, Crash, Frame, Location, RebootLoop } from "../oops/model.js";
 import { hex } from "../types.js";
-import type { Analysis, CrashAnalysis, ExplanationView, FrameSource } from "./types.js";
+import type { Analysis, CrashAnalysis, FrameSource } from "./types.js";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -61,31 +62,48 @@ function instruction(i: Instruction): JsonObject {
   };
 }
 
-function explanation(e: ExplanationView | undefined): Json {
+function explanation(e: Explanation | undefined, instrs: Instruction[]): Json {
   if (!e) return null;
   const a = e.access;
+  const v = e.verdict;
+  const offsetOf = (i: number) => hx(instrs[i]?.offset);
   return {
     access: a
       ? {
+          instruction: offsetOf(a.instruction),
+          kind: a.kind,
           base: a.base ?? null,
           index: a.index ?? null,
-          scale: a.scale ?? null,
-          disp: hx(a.disp),
-          effectiveAddress: hx(a.effectiveAddress),
-          matchesFaultAddress: a.matchesFaultAddress ?? null,
-          kind: a.kind ?? null,
+          scale: a.scale,
+          disp: hex(a.disp),
           size: a.size ?? null,
+          effectiveAddress: hx(a.effectiveAddress),
+          faultAddress: hx(a.faultAddress),
+          matchesFaultAddress: a.matchesFaultAddress ?? null,
+          text: a.text,
         }
       : null,
     steps: e.steps.map((s) => ({
-      instruction: s.instruction,
-      offset: hx(s.offset),
-      register: s.register ?? null,
+      instruction: s.text,
+      offset: offsetOf(s.instruction),
+      register: s.register,
       value: hx(s.value),
       meaning: s.meaning,
+      depth: s.depth,
     })),
-    verdict: { kind: e.verdict.kind, text: e.verdict.text },
+    verdict: {
+      kind: v.kind,
+      text: v.text,
+      pointer: hx(v.pointer),
+      fieldOffset: hx(v.fieldOffset),
+      index: hx(v.index),
+      stride: hx(v.stride),
+      loadedFrom: v.loadedFrom
+        ? { text: v.loadedFrom.text, object: hx(v.loadedFrom.object), offset: hx(v.loadedFrom.offset) }
+        : null,
+    },
     unknowns: [...e.unknowns],
+    notes: [...e.notes],
   };
 }
 
@@ -155,7 +173,7 @@ export function crashToJSON(ca: CrashAnalysis): JsonObject {
     aftermath: c.aftermath ? [...c.aftermath] : [],
     boot: c.boot ?? null,
     position: { start: c.position.start, end: c.position.end },
-    explanation: explanation(ca.explanation),
+    explanation: explanation(ca.explanation, ca.instructions),
     sources: ca.sources.map(source),
     notes: ca.notes.map((n) => ({ stage: n.stage, code: n.code, message: n.message })),
     report: c.report,

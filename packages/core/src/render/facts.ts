@@ -63,7 +63,7 @@ export function registersThatMatter(ca: CrashAnalysis): RegisterFact[] {
   const a = ca.explanation?.access;
   add(a?.base, "base of the faulting access");
   add(a?.index, "index of the faulting access");
-  for (const s of ca.explanation?.steps ?? []) add(s.register, `set by ${s.instruction}`);
+  for (const s of ca.explanation?.steps ?? []) add(s.register, `set by ${s.text}`);
   const f = ca.instructions.find((i) => i.faulting);
   if (f) {
     for (const r of f.regsRead) add(r, "read by the faulting instruction");
@@ -229,4 +229,13 @@ export function taskText(c: Crash): string | undefined {
   if (c.pid !== undefined) parts.push(`(pid ${c.pid})`);
   if (c.cpu !== undefined) parts.push(`on CPU ${c.cpu}`);
   return parts.join(" ");
+}
+
+/** The faulting access as `[s1 + 0x18]`-style text. */
+export function accessOperand(a: { base?: string; index?: string; scale: number; disp: bigint }): string {
+  const parts: string[] = [];
+  if (a.base) parts.push(a.base);
+  if (a.index) parts.push(`${a.index}${a.scale !== 1 ? `*${a.scale}` : ""}`);
+  if (a.disp !== 0n || parts.length === 0) parts.push(hex(a.disp));
+  return `[${parts.join(" + ")}]`;
 }

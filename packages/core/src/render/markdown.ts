@@ -9,6 +9,7 @@
 import type { Analysis, CrashAnalysis } from "../analysis/types.js";
 import { hex } from "../types.js";
 import {
+  accessOperand,
   CONTEXT_NAMES,
   codeRows,
   faultText,
@@ -121,10 +122,6 @@ function crashSection(ca: CrashAnalysis, n: number, total: number): string[] {
     out.push("### Explanation", "");
     const a = e.access;
     if (a) {
-      const parts: string[] = [];
-      if (a.base) parts.push(a.base);
-      if (a.index) parts.push(`${a.index}${a.scale && a.scale !== 1 ? `*${a.scale}` : ""}`);
-      if (a.disp !== undefined && a.disp !== 0n) parts.push(hex(a.disp));
       const ea = a.effectiveAddress !== undefined ? ` = ${code(hex(a.effectiveAddress))}` : "";
       const match =
         a.matchesFaultAddress === true
@@ -132,18 +129,19 @@ function crashSection(ca: CrashAnalysis, n: number, total: number): string[] {
           : a.matchesFaultAddress === false
             ? " — **differs** from the reported fault address"
             : "";
-      out.push(`- **Access:** ${a.kind ? `${a.kind} ` : ""}${code(`[${parts.join(" + ")}]`)}${ea}${match}`);
+      out.push(`- **Access:** ${a.kind ? `${a.kind} ` : ""}${code(accessOperand(a))}${ea}${match}`);
     }
     if (e.steps.length) {
       out.push("", "| instruction | register | value | meaning |", "|---|---|---|---|");
       for (const s of e.steps)
         out.push(
-          `| ${code(s.instruction)} | ${s.register ? code(s.register) : ""} | ${s.value !== undefined ? code(hex(s.value)) : ""} | ${esc(s.meaning)} |`,
+          `| ${code(s.text)} | ${code(s.register)} | ${s.value !== undefined ? code(hex(s.value)) : ""} | ${esc(s.meaning)} |`,
         );
       out.push("");
     }
     out.push(`**Verdict:** ${esc(e.verdict.text)}`);
     for (const u of e.unknowns) out.push(`- Unknown: ${esc(u)}`);
+    for (const n of e.notes) out.push(`- Note: ${esc(n)}`);
     out.push("");
   }
 

@@ -8,6 +8,7 @@
 import type { Analysis, CrashAnalysis } from "../analysis/types.js";
 import { hex } from "../types.js";
 import {
+  accessOperand,
   CONTEXT_NAMES,
   codeRows,
   faultText,
@@ -132,10 +133,6 @@ function crashSection(ca: CrashAnalysis, n: number, total: number, p: Paint): st
     out.push("", p.bold("Explanation"));
     const a = e.access;
     if (a) {
-      const parts: string[] = [];
-      if (a.base) parts.push(a.base);
-      if (a.index) parts.push(`${a.index}${a.scale && a.scale !== 1 ? `*${a.scale}` : ""}`);
-      if (a.disp !== undefined && a.disp !== 0n) parts.push(hex(a.disp));
       const ea = a.effectiveAddress !== undefined ? ` = ${hex(a.effectiveAddress)}` : "";
       const match =
         a.matchesFaultAddress === true
@@ -143,14 +140,15 @@ function crashSection(ca: CrashAnalysis, n: number, total: number, p: Paint): st
           : a.matchesFaultAddress === false
             ? p.yellow(" — differs from the reported fault address")
             : "";
-      out.push(`  ${label(p, "access")}${a.kind ? `${a.kind} ` : ""}[${parts.join(" + ")}]${ea}${match}`);
+      out.push(`  ${label(p, "access")}${a.kind ? `${a.kind} ` : ""}${accessOperand(a)}${ea}${match}`);
     }
     for (const s of e.steps) {
-      const v = s.register && s.value !== undefined ? `${s.register} = ${hex(s.value)}` : (s.register ?? "");
-      out.push(`  ${p.dim("←")} ${s.instruction.padEnd(24)} ${p.cyan(v.padEnd(24))} ${s.meaning}`);
+      const v = s.value !== undefined ? `${s.register} = ${hex(s.value)}` : s.register;
+      out.push(`  ${"  ".repeat(s.depth)}${p.dim("←")} ${s.text.padEnd(24)} ${p.cyan(v.padEnd(24))} ${s.meaning}`);
     }
     out.push(`  ${label(p, "verdict")}${p.bold(e.verdict.text)}`);
     for (const u of e.unknowns) out.push(`  ${label(p, "unknown")}${p.dim(u)}`);
+    for (const n of e.notes) out.push(`  ${label(p, "note")}${p.dim(n)}`);
   }
 
   for (const no of ca.notes) out.push(`  ${p.yellow(`note (${no.stage}):`)} ${no.message}`);
