@@ -1,0 +1,248 @@
+/**
+ * `oopscope analyze [FILE…|-]`: console logs in (files, or stdin), a report per input out — a
+ * readable terminal report, `--json` (one document per input, JSON Lines for several inputs) or
+ * `--markdown`. Each input is streamed through the incremental parser, then analysed (disassembly and
+ * explanation of every crash). Exit status: 0 a crash was analysed, 1 no crash found, 2 bad input or
+ * usage.
+ */
+
+import { stat } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import {
+  type Analysis,
+  type AnalyzeOptions,
+  analyzeLog,
+  isOopsError,
+  OopsError,
+  renderJSON,
+  renderMarkdown,
+  renderTerminal,
+  SCHEMA_VERSION,
+} from "@oopscope/core";
+import { streamText } from "../input.js";
+import type { CliIO } from "../io.js";
+import { createStreamParser } from "../parse-stream.js";
+
+export const ANALYZE_HELP = `Usage: oopscope analyze [options] [FILE...|-]
+
+Read Linux kernel console text (a serial capture, dmesg, journalctl -k, a paste from a bug
+tracker) and explain every crash in it: the fault, where it happened, the registers that
+matter, the call trace by stack context, modules and taint, the Code: bytes disassembled with
+the faulting instruction marked, and how the bad address was computed.
+
+With no FILE, or when FILE is -, read standard input. Files of any size are streamed.
+
+Options:
+  --json             one JSON document per input (docs/json-schema.md); with several
+                     inputs, JSON Lines: one document per line, each naming its "source"
+  --markdown         a Markdown report to paste into a bug tracker
+  --color, --no-color
+                     force colour on or off (default: colour when stdout is a terminal)
+  --vmlinux FILE     the kernel image with debug info, to resolve frames to source lines
+  --modules DIR      where the .ko files of the crashed kernel are
+  --src DIR          the kernel source tree the kernel was built from
+  -h, --help         show this help
+
+Exit status:
+  0  at least one crash was found and analysed
+  1  no crash found (including an empty input)
+  2  bad input (unreadable, binary, compressed) or bad usage
+
+Examples:
+  oopscope analyze examples/seed/oops.log
+      the MIPS64 Octeon oops in bonding.ko, explained from the text alone
+  dmesg | oopscope analyze
+      analyse the running kernel's log
+  journalctl -k -b -1 | oopscope analyze --markdown > report.md
+      the previous boot's crash, ready for a bug report
+  oopscope analyze --json console-*.log | jq -r '.source + ": " + (.crashes[0].title // "-")'
+      one JSON line per file, then pick the first crash title of each
+  zcat serial.log.gz | oopscope analyze -
+      compressed logs: decompress first
+`;
+
+type Format = "terminal" | "json" | "markdown";
+
+/** Pull `--no-color` out before parseArgs (older Node 20 releases lack `allowNegative`). */
+function preprocess(argv: string[]): { args: string[]; noColor: boolean } {
+  let noColor = false;
+  const args: string[] = [];
+  for (const a of argv) {
+    if (a === "--no-color" || a === "--no-colour") noColor = true;
+    else args.push(a === "--colour" ? "--color" : a);
+  }
+  return { args, noColor };
+}
+
+function progressReporter(io: CliIO, name: string) {
+  if (!io.stderr.isTTY) return { update: () => {}, done: () => {} };
+  let last = 0;
+  let shown = false;
+  const started = Date.now();
+  return {
+    update: (p: { bytes: number; total?: number }) => {
+      const now = Date.now();
+      if (now - last < 250 || now - started < 500) return;
+      last = now;
+      shown = true;
+      const mb = (n: number) => (n / 1e6).toFixed(0);
+      const pct = p.total ? ` (${Math.floor((p.bytes / p.total) * 100)} %)` : "";
+      io.stderr.write(`\r\x1b[Koopscope: reading ${name}: ${mb(p.bytes)}${p.total ? `/${mb(p.total)}` : ""} MB${pct}`);
+    },
+    done: () => {
+      if (shown) io.stderr.write("\r\x1b[K");
+    },
+  };
+}
+
+interface InputResult {
+  analysis?: Analysis;
+  error?: OopsError;
+}
+
+async function analyzeInput(path: string, io: CliIO, options: AnalyzeOptions): Promise<InputResult> {
+  const name = path === "-" ? "standard input" : path;
+  const progress = progressReporter(io, name);
+  try {
+    const parser = createStreamParser();
+    const r = await streamText(path, (t) => parser.push(t), {
+      stdin: io.stdin,
+      onProgress: progress.update,
+      ...(io.chunkSize ? { chunkSize: io.chunkSize } : {}),
+    });
+    const parsed = parser.finish();
+    progress.done();
+    const notes = [...(options.notes ?? [])];
+    if (r.bytes === 0) notes.push(new OopsError("E_INPUT_EMPTY").message);
+    return { analysis: await analyzeLog(parsed, r.chars, { ...options, source: path, notes }) };
+  } catch (e) {
+    progress.done();
+    if (isOopsError(e)) return { error: e };
+    throw e;
+  }
+}
+
+function errorDocument(source: string, e: OopsError): string {
+  return JSON.stringify({
+    schemaVersion: SCHEMA_VERSION,
+    source,
+    error: { code: e.code, message: e.message },
+    length: 0,
+    boots: [],
+    crashes: [],
+    rebootLoops: [],
+    notes: [],
+  });
+}
+
+async function checkPath(flag: string, path: string, kind: "file" | "dir"): Promise<OopsError | undefined> {
+  try {
+    const st = await stat(path);
+    if (kind === "dir" && !st.isDirectory()) return new OopsError("E_USAGE", `${flag} ${path}: not a directory`);
+    if (kind === "file" && st.isDirectory()) return new OopsError("E_USAGE", `${flag} ${path}: is a directory`);
+    return undefined;
+  } catch (e) {
+    return new OopsError("E_IO", `${flag} ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+}
+
+export async function analyzeCommand(argv: string[], io: CliIO): Promise<number> {
+  const { args, noColor } = preprocess(argv);
+  let parsed: ReturnType<
+    typeof parseArgs<{
+      options: {
+        json: { type: "boolean" };
+        markdown: { type: "boolean" };
+        color: { type: "boolean" };
+        vmlinux: { type: "string" };
+        modules: { type: "string" };
+        src: { type: "string" };
+        help: { type: "boolean"; short: "h" };
+      };
+      allowPositionals: true;
+    }>
+  >;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        json: { type: "boolean" },
+        markdown: { type: "boolean" },
+        color: { type: "boolean" },
+        vmlinux: { type: "string" },
+        modules: { type: "string" },
+        src: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (e) {
+    io.stderr.write(`oopscope analyze: ${(e as Error).message}\nTry 'oopscope analyze --help'.\n`);
+    return 2;
+  }
+  const v = parsed.values;
+  if (v.help) {
+    io.stdout.write(ANALYZE_HELP);
+    return 0;
+  }
+  if (v.json && v.markdown) {
+    io.stderr.write("oopscope analyze: --json and --markdown exclude each other\n");
+    return 2;
+  }
+  const format: Format = v.json ? "json" : v.markdown ? "markdown" : "terminal";
+  const color = noColor ? false : v.color ? true : !!io.stdout.isTTY;
+  const files = parsed.positionals.length ? parsed.positionals : ["-"];
+  if (files.filter((f) => f === "-").length > 1) {
+    io.stderr.write("oopscope analyze: standard input (-) can be given only once\n");
+    return 2;
+  }
+
+  const notes: string[] = [];
+  for (const [flag, path, kind] of [
+    ["--vmlinux", v.vmlinux, "file"],
+    ["--modules", v.modules, "dir"],
+    ["--src", v.src, "dir"],
+  ] as const) {
+    if (path === undefined) continue;
+    const err = await checkPath(flag, path, kind);
+    if (err) {
+      io.stderr.write(`oopscope analyze: ${err.message}\n`);
+      return 2;
+    }
+  }
+  if (v.vmlinux !== undefined || v.modules !== undefined) {
+    const n = "--vmlinux/--modules: symbolization is not yet available in this build; frames are reported as printed";
+    notes.push(n);
+    io.stderr.write(`oopscope analyze: note: ${n}\n`);
+  }
+  if (v.src !== undefined) {
+    const n = "--src: source-tree analysis is not yet available in this build";
+    notes.push(n);
+    io.stderr.write(`oopscope analyze: note: ${n}\n`);
+  }
+  if (files.includes("-") && io.stdin.isTTY)
+    io.stderr.write("oopscope analyze: reading the log from the terminal; end it with Ctrl-D (see --help)\n");
+
+  let anyCrash = false;
+  let anyBad = false;
+  const jsonLines = format === "json" && files.length > 1;
+  for (const [i, file] of files.entries()) {
+    const r = await analyzeInput(file, io, { notes });
+    if (r.error) {
+      anyBad = true;
+      io.stderr.write(`oopscope: ${r.error.message} [${r.error.code}]\n`);
+      if (format === "json") io.stdout.write(`${errorDocument(file, r.error)}\n`);
+      continue;
+    }
+    const a = r.analysis!;
+    if (a.crashes.length) anyCrash = true;
+    else if (a.length === 0)
+      io.stderr.write(
+        `oopscope: ${file === "-" ? "standard input" : file}: ${new OopsError("E_INPUT_EMPTY").message}\n`,
+      );
+    if (format === "json") io.stdout.write(renderJSON(a, { compact: jsonLines }));
+    else if (format === "markdown") io.stdout.write((i ? "\n---\n\n" : "") + renderMarkdown(a));
+    else io.stdout.write((i ? "\n" : "") + renderTerminal(a, { color }));
+  }
+  return anyBad ? 2 : anyCrash ? 0 : 1;
+}
