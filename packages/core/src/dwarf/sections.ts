@@ -16,4 +16,12 @@ export interface DebugSections {
   section(name: string): Promise<Uint8Array | undefined>;
   /** `length` bytes of a section starting at `offset` (clamped at its end). */
   sectionRange(name: string, offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * Optional, for relocatable objects: the address the relocated DWARF gives offset 0 of the allocated
+   * section `name` (`.text`, `.init.text`). When relocations resolve every section symbol to 0, code
+   * in `.text` and `.init.text` overlaps in the DWARF; placing each allocated section at its own base
+   * (as GNU addr2line does for `.o` files) and reporting it here lets `section`+offset queries tell
+   * them apart. Linked objects: the section's `sh_addr` (or leave it out).
+   */
+  sectionAddress?(name: string): bigint | undefined;
 }
