@@ -8,6 +8,7 @@ export * from "./arch/index.js";
 export * from "./binary/index.js";
 export * from "./disasm/types.js";
 export * from "./dwarf/sections.js";
+export * from "./elf/index.js";
 export * from "./errors.js";
 export * from "./oops/lines.js";
 export * from "./oops/model.js";

@@ -1,0 +1,52 @@
+/**
+ * A file on disk turned into the core's `ByteSource`: reads go through one open file descriptor
+ * (`fs/promises` FileHandle) at explicit positions, so the core can take a few kilobytes here and a
+ * compilation unit there from a 600 MB vmlinux without the file ever being read whole.
+ */
+
+import { type FileHandle, open } from "node:fs/promises";
+import { type ByteSource, OopsError } from "@oopscope/core";
+
+export interface FileSource extends ByteSource {
+  readonly path: string;
+  close(): Promise<void>;
+}
+
+/** Opens `path` read-only; the caller closes it. Errors become E_IO naming the file. */
+export async function openFileSource(path: string): Promise<FileSource> {
+  let fh: FileHandle;
+  let size: number;
+  try {
+    fh = await open(path, "r");
+    size = (await fh.stat()).size;
+  } catch (e) {
+    throw new OopsError("E_IO", `${path}: ${(e as Error).message}`);
+  }
+  let closed = false;
+  return {
+    path,
+    size,
+    async read(offset: number, length: number): Promise<Uint8Array> {
+      const start = Math.max(0, Math.min(offset, size));
+      const end = Math.max(start, Math.min(size, offset + Math.max(0, length)));
+      const buf = new Uint8Array(end - start);
+      let filled = 0;
+      try {
+        // A positional read may return fewer bytes than asked; loop until done or end of file.
+        while (filled < buf.length) {
+          const { bytesRead } = await fh.read(buf, filled, buf.length - filled, start + filled);
+          if (bytesRead === 0) break;
+          filled += bytesRead;
+        }
+      } catch (e) {
+        throw new OopsError("E_IO", `${path}: ${(e as Error).message}`, start + filled);
+      }
+      return filled === buf.length ? buf : buf.subarray(0, filled);
+    },
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      await fh.close();
+    },
+  };
+}

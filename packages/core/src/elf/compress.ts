@@ -1,0 +1,198 @@
+/**
+ * Compressed bytes in, plain bytes out: the two ways an ELF section can be compressed and the three
+ * ways a kernel module file can be. Sections: `SHF_COMPRESSED` with an `Elf32_Chdr`/`Elf64_Chdr`
+ * header (gABI, "Compressed sections": ELFCOMPRESS_ZLIB, ELFCOMPRESS_ZSTD) and the older GNU
+ * `.zdebug_*` form ("ZLIB" + the uncompressed size as 8 bytes big-endian, then a zlib stream).
+ * Modules: `.ko.xz`, `.ko.zst`, `.ko.gz`, recognised by their magic bytes, never by name.
+ *
+ * Every decompressed size is checked against a ceiling before anything is allocated for it, and the
+ * output is checked against the size the header promised, so a hostile header cannot make us
+ * allocate gigabytes or hand back a short section.
+ */
+
+import { gunzipSync, unzlibSync } from "fflate";
+import { decompress as zstdDecompress } from "fzstd";
+import { Cursor } from "../binary/cursor.js";
+import { type ByteSource, bytesSource } from "../binary/source.js";
+import { OopsError } from "../errors.js";
+import { ELFCOMPRESS_ZLIB, ELFCOMPRESS_ZSTD } from "./constants.js";
+
+export type SectionCompression = "zlib" | "zstd" | "zdebug";
+
+/** What a compressed section's header says. */
+export interface CompressionHeader {
+  kind: SectionCompression;
+  /** Uncompressed size promised by the header. */
+  size: number;
+  /** Bytes of header before the compressed stream. */
+  headerSize: number;
+}
+
+/**
+ * Largest expansion a zlib (deflate) stream can achieve is about 1032:1 (RFC 1951: a 258-byte match
+ * costs at least 2 bits of a fixed-Huffman code). zstd can go further with RLE blocks, so it gets a
+ * looser ratio; both are further capped by `maxSize`.
+ */
+const ZLIB_MAX_RATIO = 1040;
+const ZSTD_MAX_RATIO = 40_000;
+
+/** Default ceiling on one decompressed section or module: 2 GiB minus a page (a Uint8Array's limit). */
+export const DEFAULT_MAX_DECOMPRESSED = 0x7fff_f000;
+
+/** Parses the Chdr of an SHF_COMPRESSED section (`head` = its first bytes), or throws E_ELF_COMPRESSION. */
+export function parseChdr(
+  head: Uint8Array,
+  is64: boolean,
+  littleEndian: boolean,
+  fileOffset: number,
+): CompressionHeader {
+  const c = new Cursor(head, littleEndian, fileOffset);
+  const headerSize = is64 ? 24 : 12;
+  if (head.length < headerSize)
+    throw new OopsError(
+      "E_ELF_COMPRESSION",
+      `section too small (${head.length} bytes) for a compression header`,
+      fileOffset,
+    );
+  const type = c.u32();
+  let size: number;
+  if (is64) {
+    c.u32(); // ch_reserved
+    size = c.u64n("ch_size");
+  } else {
+    size = c.u32();
+  }
+  if (type === ELFCOMPRESS_ZLIB) return { kind: "zlib", size, headerSize };
+  if (type === ELFCOMPRESS_ZSTD) return { kind: "zstd", size, headerSize };
+  throw new OopsError("E_ELF_COMPRESSION", `unknown ch_type ${type}`, fileOffset);
+}
+
+/** Parses the "ZLIB" + 8-byte big-endian size header of a `.zdebug_*` section. */
+export function parseZdebugHeader(head: Uint8Array, fileOffset: number): CompressionHeader {
+  if (head.length < 12 || head[0] !== 0x5a || head[1] !== 0x4c || head[2] !== 0x49 || head[3] !== 0x42)
+    throw new OopsError("E_ELF_COMPRESSION", 'a .zdebug section does not start with "ZLIB"', fileOffset);
+  const size = new Cursor(head, false, fileOffset, 4).u64n("uncompressed size");
+  return { kind: "zdebug", size, headerSize: 12 };
+}
+
+/**
+ * Decompresses a whole compressed section (`raw` includes the header). Checks the promised size
+ * against the ceiling and the achievable ratio first, and the result against the promise.
+ */
+export function decompressSection(
+  raw: Uint8Array,
+  h: CompressionHeader,
+  fileOffset: number,
+  maxSize = DEFAULT_MAX_DECOMPRESSED,
+): Uint8Array {
+  const body = raw.subarray(h.headerSize);
+  const ratio = h.kind === "zstd" ? ZSTD_MAX_RATIO : ZLIB_MAX_RATIO;
+  if (h.size > maxSize || h.size > body.length * ratio + 1024)
+    throw new OopsError(
+      "E_ELF_COMPRESSION",
+      `claimed uncompressed size ${h.size} is impossible for ${body.length} compressed bytes`,
+      fileOffset,
+    );
+  if (h.size === 0) return new Uint8Array(0);
+  let out: Uint8Array;
+  try {
+    out =
+      h.kind === "zstd"
+        ? zstdDecompress(body, new Uint8Array(h.size))
+        : unzlibSync(body, { out: new Uint8Array(h.size) });
+  } catch (e) {
+    throw new OopsError("E_ELF_COMPRESSION", `${h.kind} stream: ${(e as Error).message}`, fileOffset + h.headerSize);
+  }
+  if (out.length !== h.size)
+    throw new OopsError(
+      "E_ELF_COMPRESSION",
+      `${h.kind} stream gave ${out.length} bytes, the header promised ${h.size}`,
+      fileOffset + h.headerSize,
+    );
+  return out;
+}
+
+/** How a module file is compressed, from its first bytes. */
+export type ModuleCompression = "none" | "xz" | "zstd" | "gzip";
+
+export function sniffCompression(head: Uint8Array): ModuleCompression {
+  const b = (i: number) => head[i] ?? -1;
+  // xz: FD 37 7A 58 5A 00 (.xz file format §2.1.1.1)
+  if (b(0) === 0xfd && b(1) === 0x37 && b(2) === 0x7a && b(3) === 0x58 && b(4) === 0x5a && b(5) === 0) return "xz";
+  // zstd frame: magic 0xFD2FB528 little-endian (RFC 8878 §3.1.1)
+  if (b(0) === 0x28 && b(1) === 0xb5 && b(2) === 0x2f && b(3) === 0xfd) return "zstd";
+  // gzip: 1F 8B, method 8 = deflate (RFC 1952 §2.3.1)
+  if (b(0) === 0x1f && b(1) === 0x8b && b(2) === 8) return "gzip";
+  return "none";
+}
+
+/**
+ * A module file in (plain, `.ko.xz`, `.ko.zst` or `.ko.gz`, told apart by magic bytes), a
+ * `ByteSource` over the plain ELF out. Compressed modules are small (a few MB), so they are
+ * decompressed whole; a plain file is returned as is, still read lazily.
+ */
+export async function openMaybeCompressed(
+  source: ByteSource,
+  maxSize = DEFAULT_MAX_DECOMPRESSED,
+): Promise<{ source: ByteSource; compression: ModuleCompression }> {
+  const head = await source.read(0, 6);
+  const compression = sniffCompression(head);
+  if (compression === "none") return { source, compression };
+  if (source.size > maxSize)
+    throw new OopsError("E_ELF_COMPRESSION", `compressed module of ${source.size} bytes is over the size limit`);
+  const all = await source.read(0, source.size);
+  let out: Uint8Array;
+  try {
+    if (compression === "gzip") {
+      out = gunzipSync(all);
+    } else if (compression === "zstd") {
+      out = zstdDecompress(all);
+    } else {
+      out = await xzDecompress(all, maxSize);
+    }
+  } catch (e) {
+    if (e instanceof OopsError) throw e;
+    throw new OopsError("E_ELF_COMPRESSION", `${compression} module: ${(e as Error).message}`);
+  }
+  if (out.length > maxSize)
+    throw new OopsError("E_ELF_COMPRESSION", `decompressed module of ${out.length} bytes is over the size limit`);
+  return { source: bytesSource(out), compression };
+}
+
+/** Streams an .xz file through the WebAssembly decoder, stopping once `maxSize` is exceeded. */
+async function xzDecompress(data: Uint8Array, maxSize: number): Promise<Uint8Array> {
+  const input = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(data);
+      controller.close();
+    },
+  });
+  // Loaded on first use: the package is CommonJS (no named ESM exports) and instantiates WebAssembly.
+  type XzCtor = new (s: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>;
+  const mod = (await import("xz-decompress")) as unknown as {
+    XzReadableStream?: XzCtor;
+    default?: { XzReadableStream?: XzCtor };
+  };
+  const Xz = mod.XzReadableStream ?? mod.default?.XzReadableStream;
+  if (!Xz) throw new OopsError("E_ELF_COMPRESSION", "the xz decoder could not be loaded");
+  const reader = new Xz(input).getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > maxSize) {
+      await reader.cancel();
+      throw new OopsError("E_ELF_COMPRESSION", `decompressed xz module exceeds ${maxSize} bytes`);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}

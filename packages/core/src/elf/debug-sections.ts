@@ -1,0 +1,143 @@
+/**
+ * The `DebugSections` the DWARF reader consumes, implemented over an `ElfFile`: a section name
+ * (`.debug_info`) in, its contents out — decompressed (SHF_COMPRESSED or the `.zdebug_info` spelling)
+ * and, in a relocatable object, with its relocations applied (`relocs.ts`). Sections that need neither
+ * are read by range straight from the file, so a 174 MB `.debug_info` of a vmlinux is fetched one
+ * compilation unit at a time; the others are built whole once and kept, within a memory budget.
+ */
+
+import type { DebugSections } from "../dwarf/sections.js";
+import { OopsError } from "../errors.js";
+import { ET_REL, SHT_DYNSYM, SHT_NOBITS, SHT_SYMTAB } from "./constants.js";
+import type { ElfFile, ElfSection } from "./file.js";
+import { applyRelocations, parseRelocations, relocationSectionsFor } from "./relocs.js";
+import { type ElfSymbol, parseSymbols } from "./symbols.js";
+
+export interface DebugSectionsOptions {
+  /** Bytes of built (decompressed/relocated) section contents kept in memory; default 512 MiB. */
+  memoryBudget?: number;
+  /** Apply relocations of ET_REL objects (default true). */
+  relocate?: boolean;
+}
+
+export class ElfDebugSections implements DebugSections {
+  readonly littleEndian: boolean;
+  readonly addressSize: 4 | 8;
+  readonly machine: number;
+  private readonly built = new Map<string, Promise<Uint8Array>>();
+  private builtBytes = 0;
+  private readonly budget: number;
+  private readonly relocate: boolean;
+  private readonly symtabs = new Map<number, Promise<ElfSymbol[]>>();
+
+  constructor(
+    readonly elf: ElfFile,
+    opts: DebugSectionsOptions = {},
+  ) {
+    this.littleEndian = elf.littleEndian;
+    this.addressSize = elf.addressSize;
+    this.machine = elf.machine;
+    this.budget = opts.memoryBudget ?? 512 * 1024 * 1024;
+    this.relocate = (opts.relocate ?? true) && elf.type === ET_REL;
+  }
+
+  /** The ELF section behind a DWARF section name: `.debug_x`, else the GNU-compressed `.zdebug_x`. */
+  find(name: string): ElfSection | undefined {
+    const s = this.elf.section(name);
+    if (s && s.type !== SHT_NOBITS) return s;
+    if (name.startsWith(".debug")) {
+      const z = this.elf.section(`.z${name.slice(1)}`);
+      if (z && z.type !== SHT_NOBITS) return z;
+    }
+    return undefined;
+  }
+
+  /** Names of the debug sections present, in `.debug_*` spelling. */
+  names(): string[] {
+    const out: string[] = [];
+    for (const s of this.elf.sections) {
+      if (s.type === SHT_NOBITS) continue;
+      if (s.name.startsWith(".debug")) out.push(s.name);
+      else if (s.name.startsWith(".zdebug")) out.push(`.${s.name.slice(2)}`);
+    }
+    return [...new Set(out)];
+  }
+
+  sectionSize(name: string): number | undefined {
+    return this.find(name)?.dataSize;
+  }
+
+  private needsBuild(s: ElfSection): boolean {
+    return s.compression !== undefined || (this.relocate && relocationSectionsFor(this.elf, s).length > 0);
+  }
+
+  async section(name: string): Promise<Uint8Array | undefined> {
+    const s = this.find(name);
+    if (!s) return undefined;
+    if (!this.needsBuild(s)) return this.elf.sectionData(s);
+    return this.build(s);
+  }
+
+  async sectionRange(name: string, offset: number, length: number): Promise<Uint8Array> {
+    const s = this.find(name);
+    if (!s) throw new OopsError("E_DWARF_MISSING", `no ${name} section`);
+    if (!this.needsBuild(s)) return this.elf.sectionDataRange(s, offset, length);
+    const all = await this.build(s);
+    const start = Math.max(0, Math.min(offset, all.length));
+    return all.subarray(start, Math.max(start, Math.min(all.length, offset + Math.max(0, length))));
+  }
+
+  private build(s: ElfSection): Promise<Uint8Array> {
+    const key = `${s.index}`;
+    const hit = this.built.get(key);
+    if (hit) return hit;
+    const p = this.buildUncached(s);
+    if (this.builtBytes + s.dataSize <= this.budget) {
+      this.built.set(key, p);
+      this.builtBytes += s.dataSize;
+      p.catch(() => {
+        this.built.delete(key);
+        this.builtBytes -= s.dataSize;
+      });
+    }
+    return p;
+  }
+
+  private async buildUncached(s: ElfSection): Promise<Uint8Array> {
+    const data = await this.elf.sectionData(s);
+    if (!this.relocate) return data;
+    const rels = relocationSectionsFor(this.elf, s);
+    if (rels.length === 0) return data;
+    // Never modify bytes that may be shared with the block cache.
+    const out = s.compression ? data : data.slice();
+    for (const rs of rels) {
+      const symbols = await this.symbolsOf(rs.link);
+      const entries = parseRelocations(this.elf, await this.elf.sectionData(rs), rs);
+      applyRelocations(this.elf, out, entries, symbols, rs, s.name);
+    }
+    return out;
+  }
+
+  private symbolsOf(index: number): Promise<ElfSymbol[]> {
+    let p = this.symtabs.get(index);
+    if (!p) {
+      p = (async () => {
+        const sec = this.elf.sections[index];
+        if (!sec || (sec.type !== SHT_SYMTAB && sec.type !== SHT_DYNSYM))
+          throw new OopsError("E_ELF_RELOCATION", `relocation section links to section ${index}, not a symbol table`);
+        const strSec = this.elf.sections[sec.link];
+        if (!strSec)
+          throw new OopsError("E_ELF_SYMBOL", `${sec.name}: sh_link ${sec.link} is not a section`, sec.offset);
+        return parseSymbols(
+          this.elf,
+          await this.elf.sectionData(sec),
+          sec.offset,
+          await this.elf.sectionData(strSec),
+          strSec.offset,
+        );
+      })();
+      this.symtabs.set(index, p);
+    }
+    return p;
+  }
+}
