@@ -21,7 +21,7 @@ import {
 } from "@oopscope/core";
 import { streamText } from "../input.js";
 import type { CliIO } from "../io.js";
-import { createStreamParser } from "../parse-stream.js";
+import { createStreamParser, type StreamParser } from "../parse-stream.js";
 
 export const ANALYZE_HELP = `Usage: oopscope analyze [options] [FILE...|-]
 
@@ -104,13 +104,14 @@ async function analyzeInput(path: string, io: CliIO, options: AnalyzeOptions): P
   const name = path === "-" ? "standard input" : path;
   const progress = progressReporter(io, name);
   try {
-    const parser = createStreamParser();
-    const r = await streamText(path, (t) => parser.push(t), {
+    // The parser is created on the first text, so binary or unreadable input never reaches it.
+    let parser: StreamParser | undefined;
+    const r = await streamText(path, (t) => (parser ??= createStreamParser()).push(t), {
       stdin: io.stdin,
       onProgress: progress.update,
       ...(io.chunkSize ? { chunkSize: io.chunkSize } : {}),
     });
-    const parsed = parser.finish();
+    const parsed = (parser ?? createStreamParser()).finish();
     progress.done();
     const notes = [...(options.notes ?? [])];
     if (r.bytes === 0) notes.push(new OopsError("E_INPUT_EMPTY").message);

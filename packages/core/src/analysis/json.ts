@@ -163,8 +163,7 @@ export function crashToJSON(ca: CrashAnalysis): JsonObject {
     cpuModel: c.cpuModel ?? null,
     fault: { address: hx(c.fault.address), access: c.fault.access ?? null },
     pc: location(c.pc),
-    lr: null,
-    ra: null,
+    [linkKey(c)]: location(c.lr),
     registers: registers(c.registers),
     frames: c.frames.map(frame),
     code,
@@ -178,7 +177,6 @@ export function crashToJSON(ca: CrashAnalysis): JsonObject {
     notes: ca.notes.map((n) => ({ stage: n.stage, code: n.code, message: n.message })),
     report: c.report,
   };
-  out[linkKey(c)] = location(c.lr);
   return out;
 }
 
