@@ -106,7 +106,11 @@ async function analyzeInput(path: string, io: CliIO, options: AnalyzeOptions): P
   try {
     // The parser is created on the first text, so binary or unreadable input never reaches it.
     let parser: StreamParser | undefined;
-    const r = await streamText(path, (t) => (parser ??= createStreamParser()).push(t), {
+    const onText = (t: string) => {
+      if (!parser) parser = createStreamParser();
+      parser.push(t);
+    };
+    const r = await streamText(path, onText, {
       stdin: io.stdin,
       onProgress: progress.update,
       ...(io.chunkSize ? { chunkSize: io.chunkSize } : {}),

@@ -57,7 +57,12 @@ export function checkSchema(value: unknown, root: SchemaNode): string[] {
       errors.push(`${path}: ${JSON.stringify(v)} does not match /${s.pattern}/`);
     if ((t === "integer" || t === "number") && s.minimum !== undefined && (v as number) < s.minimum)
       errors.push(`${path}: ${v} < ${s.minimum}`);
-    if (t === "array" && s.items) (v as unknown[]).forEach((x, i) => walk(x, s.items!, `${path}[${i}]`));
+    if (t === "array" && s.items) {
+      const items = s.items;
+      (v as unknown[]).forEach((x, i) => {
+        walk(x, items, `${path}[${i}]`);
+      });
+    }
     if (t === "object") {
       const o = v as Record<string, unknown>;
       for (const r of s.required ?? []) if (!(r in o)) errors.push(`${path}: missing required "${r}"`);
