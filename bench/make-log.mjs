@@ -112,7 +112,11 @@ while (written + pendingLen < target) {
     return tagged ? `[${ts}][${caller.padStart(6, " ")}] ` : `[${ts}] `;
   };
   put(Buffer.from(`${stamp("T0")}Linux version ${release} (builder@buildhost) (gcc version 12.2.0) #1 SMP Debian\n`));
-  put(Buffer.from(`${stamp("T0")}Command line: BOOT_IMAGE=/boot/vmlinuz-${release} root=/dev/${pick(disks)}1 ro console=ttyS0,115200\n`));
+  put(
+    Buffer.from(
+      `${stamp("T0")}Command line: BOOT_IMAGE=/boot/vmlinuz-${release} root=/dev/${pick(disks)}1 ro console=ttyS0,115200\n`,
+    ),
+  );
   const lines = 2000 + Math.floor(rnd() * 6000);
   for (let i = 0; i < lines; i++) {
     const caller = rnd() < 0.8 ? `T${1 + Math.floor(rnd() * 4000)}` : `C${Math.floor(rnd() * 8)}`;
@@ -122,7 +126,8 @@ while (written + pendingLen < target) {
   if (loopLeft === 0 && rnd() < 0.05) loopLeft = 3 + Math.floor(rnd() * 5);
   if (loopLeft > 0) {
     loopLeft--;
-    for (const line of seed.toString("latin1").split("\n")) if (line) put(Buffer.from(`${stamp("C0")}${line}\n`, "latin1"));
+    for (const line of seed.toString("latin1").split("\n"))
+      if (line) put(Buffer.from(`${stamp("C0")}${line}\n`, "latin1"));
     crashes++;
   } else if (rnd() < 0.7) {
     put(pick(samples));
