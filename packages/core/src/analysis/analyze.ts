@@ -5,7 +5,10 @@
  * files through the incremental parser and hands the parsed log here).
  */
 
-import type { Instruction } from "../disasm/types.js";
+import { ARCHES } from "../arch/table.js";
+import { initDisassembler } from "../disasm/capstone.js";
+import { disassembleCode } from "../disasm/code.js";
+import type { DisasmTarget, Instruction } from "../disasm/types.js";
 import { isOopsError } from "../errors.js";
 import type { Explanation } from "../explain/types.js";
 import type { Crash, ParsedLog } from "../oops/model.js";
@@ -25,7 +28,32 @@ export interface AnalyzeStages {
   symbolize?: (crash: Crash, q: SymbolizeQuery & { frame: number; module?: string }) => Promise<SourceFrame[]>;
 }
 
-export interface AnalyzeOptions extends AnalyzeStages {
+/**
+ * Decode a crash's `Code:` window with Capstone (initialised once, lazily). Octeon extensions are
+ * enabled when the dump names an Octeon CPU (`PrId : 000d9202 (Cavium Octeon II)`), so `dmul` and
+ * friends decode as the engineer's Octeon objdump shows them.
+ */
+export async function disassembleCrash(crash: Crash): Promise<Instruction[]> {
+  const code = crash.code;
+  if (!code || !crash.arch) return [];
+  const target: DisasmTarget = { arch: crash.arch, endian: crash.endian ?? ARCHES[crash.arch].defaultEndian };
+  if (code.thumb) target.thumb = true;
+  if (/octeon/i.test(crash.cpuModel ?? "")) target.octeon = true;
+  if (crash.arch !== "s390x" || !code.listing?.length) await initDisassembler();
+  const input: { bytes: Uint8Array; faultIndex?: number; listing?: string[] } = { bytes: code.bytes };
+  if (code.faultIndex !== undefined) input.faultIndex = code.faultIndex;
+  if (code.listing) input.listing = code.listing;
+  return disassembleCode(target, input, code.faultIndex !== undefined ? crash.pc?.address : undefined);
+}
+
+/** The stages `analyzeLog` runs when the caller does not replace them. */
+export function defaultStages(): AnalyzeStages {
+  return { disassemble: disassembleCrash };
+}
+
+export interface AnalyzeOptions {
+  /** Replace or add stages; those not given are the defaults (`defaultStages()`). */
+  stages?: AnalyzeStages;
   /** The input's name for the report (`-` for stdin). */
   source?: string;
   /** Input-level notes to carry into the analysis (e.g. options not yet available). */
@@ -91,7 +119,8 @@ async function analyzeCrash(crash: Crash, stages: AnalyzeStages): Promise<CrashA
 /** Run the stages over every crash of an already parsed log. */
 export async function analyzeLog(parsed: ParsedLog, length: number, options: AnalyzeOptions = {}): Promise<Analysis> {
   const crashes: CrashAnalysis[] = [];
-  for (const c of parsed.crashes) crashes.push(await analyzeCrash(c, options));
+  const stages = { ...defaultStages(), ...options.stages };
+  for (const c of parsed.crashes) crashes.push(await analyzeCrash(c, stages));
   return {
     schemaVersion: SCHEMA_VERSION,
     source: options.source ?? "-",

@@ -7,6 +7,7 @@
 
 import type { CrashAnalysis } from "../analysis/types.js";
 import { ARCHES } from "../arch/table.js";
+import { fullRegister } from "../disasm/capstone.js";
 import type { Instruction } from "../disasm/types.js";
 import type { Crash, Frame, Location, StackContext } from "../oops/model.js";
 import { hex } from "../types.js";
@@ -53,7 +54,8 @@ export function registersThatMatter(ca: CrashAnalysis): RegisterFact[] {
   const regs = ca.crash.registers;
   const out: RegisterFact[] = [];
   const seen = new Set<string>();
-  const add = (name: string | undefined, why: string) => {
+  const add = (reg: string | undefined, why: string) => {
+    const name = reg && regs[reg] === undefined && ca.crash.arch ? fullRegister(ca.crash.arch, reg) : reg;
     if (!name || seen.has(name)) return;
     const v = regs[name];
     if (v === undefined) return;
@@ -199,8 +201,11 @@ export function codeRows(ca: CrashAnalysis): CodeRow[] {
     }
     if (!row.after) {
       for (const r of touched(i)) {
-        const v = c.registers[r];
-        if (v !== undefined) row.values.push(`${r}=${hex(v)}`);
+        // Sub-registers (`eax`, `w1`) show the full register's dumped value under its own name.
+        const name = c.registers[r] !== undefined || !c.arch ? r : fullRegister(c.arch, r);
+        const v = c.registers[name];
+        const item = `${name}=${v === undefined ? "" : hex(v)}`;
+        if (v !== undefined && !row.values.includes(item)) row.values.push(item);
       }
     }
     return row;
