@@ -13,5 +13,6 @@ export * from "./errors.js";
 export * from "./oops/lines.js";
 export * from "./oops/model.js";
 export * from "./render/index.js";
+export * from "./report/index.js";
 export * from "./symbolize/types.js";
 export * from "./types.js";
