@@ -35,6 +35,7 @@ export const ErrorCodes = {
   E_DWARF_LINE: "malformed DWARF line program",
   E_DWARF_SPLIT: "split DWARF (.dwo/.dwp) is not supported",
   E_DWARF_MISSING: "the object carries no DWARF debug information",
+  E_DWARF_SYMBOL: "no symbol of that name in the object",
   // --- disassembly / explanation ---
   E_DISASM_INIT: "the disassembler could not be initialised",
   E_DISASM_ARCH: "no disassembler for this architecture",

@@ -1,0 +1,360 @@
+/**
+ * Turns one line-number program (DWARF 2–5, §6.2) into a flat, searchable table: sequences sorted by
+ * start address, and per row an address offset from its sequence's start, file index, line and
+ * column, held in parallel arrays. File names are resolved afterwards (they may live in
+ * `.debug_line_str`), and joined with their include directory and the unit's `DW_AT_comp_dir` the way
+ * llvm-symbolizer prints them.
+ */
+
+import type { Cursor } from "../binary/cursor.js";
+import { OopsError } from "../errors.js";
+import * as K from "./constants.js";
+import { type AttrValue, type FormContext, readForm, skipForm, ulebNum } from "./unit.js";
+
+/** A file or directory name as the header encodes it: a string, or a reference into a string section. */
+export type NameRef = AttrValue;
+
+export interface LineFileEntry {
+  readonly name: NameRef;
+  readonly dir: number;
+}
+
+export interface LineProgramHeader {
+  readonly offset: number;
+  readonly version: number;
+  readonly offsetSize: 4 | 8;
+  readonly addressSize: number;
+  readonly minInstLength: number;
+  readonly maxOpsPerInst: number;
+  readonly defaultIsStmt: boolean;
+  readonly lineBase: number;
+  readonly lineRange: number;
+  readonly opcodeBase: number;
+  readonly standardLengths: number[];
+  readonly dirs: NameRef[];
+  /** Indexed exactly as `DW_LNS_set_file` / `DW_AT_decl_file` count: from 1 before DWARF 5, from 0 in 5. */
+  readonly files: (LineFileEntry | undefined)[];
+}
+
+/** The rows of one line program, flat. */
+export class LineTable {
+  readonly seqStart: bigint[] = [];
+  readonly seqEnd: bigint[] = [];
+  /** Row range of each sequence: `seqFirst[i] .. seqLast[i]-1`; the end_sequence row is not stored. */
+  readonly seqFirst: number[] = [];
+  readonly seqLast: number[] = [];
+  readonly rowDelta: number[] = [];
+  readonly rowFile: number[] = [];
+  readonly rowLine: number[] = [];
+  readonly rowColumn: number[] = [];
+  /** Resolved, joined file paths by file index (filled by the reader). */
+  paths: (string | undefined)[] = [];
+  /** Sequence order by start address. */
+  private order: number[] = [];
+
+  constructor(readonly header: LineProgramHeader) {}
+
+  finish(): void {
+    this.order = this.seqStart
+      .map((_, i) => i)
+      .filter((i) => (this.seqEnd[i] as bigint) > (this.seqStart[i] as bigint));
+    this.order.sort((a, b) => {
+      const d = (this.seqStart[a] as bigint) - (this.seqStart[b] as bigint);
+      return d < 0n ? -1 : d > 0n ? 1 : a - b;
+    });
+  }
+
+  /** Row index whose address range holds `pc`, or -1 (the last row at or below `pc` in its sequence). */
+  lookup(pc: bigint): number {
+    const o = this.order;
+    let lo = 0;
+    let hi = o.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.seqStart[o[mid] as number] as bigint) <= pc) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    // Sequences may overlap (stripped or discarded code left at address 0): the nearest one that
+    // actually holds `pc` wins.
+    for (let k = found; k >= 0 && k > found - 64; k--) {
+      const s = o[k] as number;
+      if (pc >= (this.seqEnd[s] as bigint)) continue;
+      const delta = Number(pc - (this.seqStart[s] as bigint));
+      let a = this.seqFirst[s] as number;
+      let b = (this.seqLast[s] as number) - 1;
+      let row = -1;
+      while (a <= b) {
+        const m = (a + b) >>> 1;
+        if ((this.rowDelta[m] as number) <= delta) {
+          row = m;
+          a = m + 1;
+        } else b = m - 1;
+      }
+      if (row >= 0) return row;
+    }
+    return -1;
+  }
+}
+
+/** Reads the line program header at the cursor (§6.2.4). */
+export function readLineHeader(c: Cursor, defaultAddressSize: number): { header: LineProgramHeader; end: number } {
+  const offset = c.base + c.pos;
+  let len = c.u32();
+  let offsetSize: 4 | 8 = 4;
+  if (len === 0xffffffff) {
+    offsetSize = 8;
+    len = c.u64n("line program length");
+  } else if (len >= 0xfffffff0) throw new OopsError("E_DWARF_LINE", "reserved unit length", offset);
+  const end = c.pos + len;
+  const version = c.u16();
+  if (version < 2 || version > 5) throw new OopsError("E_DWARF_VERSION", `line program version ${version}`, offset);
+  let addressSize = defaultAddressSize;
+  if (version >= 5) {
+    addressSize = c.u8();
+    const segSel = c.u8();
+    if (segSel !== 0) throw new OopsError("E_DWARF_LINE", `segment selector size ${segSel}`, offset);
+  }
+  const headerLength = offsetSize === 8 ? c.u64n() : c.u32();
+  const programStart = c.pos + headerLength;
+  const minInstLength = c.u8();
+  const maxOpsPerInst = version >= 4 ? c.u8() : 1;
+  const defaultIsStmt = c.u8() !== 0;
+  const lineBase = c.i8();
+  const lineRange = c.u8();
+  const opcodeBase = c.u8();
+  if (lineRange === 0) throw new OopsError("E_DWARF_LINE", "line_range is 0", offset);
+  const standardLengths: number[] = [];
+  for (let i = 1; i < opcodeBase; i++) standardLengths.push(c.u8());
+  const dirs: NameRef[] = [];
+  const files: (LineFileEntry | undefined)[] = [];
+  if (version >= 5) {
+    const fc: FormContext = { version, offsetSize, addressSize };
+    // §6.2.4.1: directory and file tables described by (content type, form) pairs.
+    const readEntries = (what: string): Map<number, AttrValue>[] => {
+      const nfmt = c.u8();
+      const fmt: [number, number][] = [];
+      for (let i = 0; i < nfmt; i++) fmt.push([ulebNum(c), ulebNum(c)]);
+      const n = ulebNum(c);
+      if (n > c.remaining) throw new OopsError("E_DWARF_LINE", `${n} ${what} entries`, offset);
+      const out: Map<number, AttrValue>[] = [];
+      for (let i = 0; i < n; i++) {
+        const m = new Map<number, AttrValue>();
+        for (const [ct, form] of fmt) {
+          if (ct === K.DW_LNCT_path || ct === K.DW_LNCT_directory_index) m.set(ct, readForm(c, form, fc, 0));
+          else skipForm(c, form, fc); // timestamp, size, MD5 (data16): not needed to name a file
+        }
+        out.push(m);
+      }
+      return out;
+    };
+    for (const d of readEntries("directory")) dirs.push(d.get(K.DW_LNCT_path) ?? { k: "str", v: "" });
+    for (const f of readEntries("file")) {
+      const di = f.get(K.DW_LNCT_directory_index);
+      files.push({
+        name: f.get(K.DW_LNCT_path) ?? { k: "str", v: "" },
+        dir: di && di.k === "const" ? Number(di.v) : 0,
+      });
+    }
+  } else {
+    for (;;) {
+      const s = c.cstr();
+      if (s === "") break;
+      dirs.push({ k: "str", v: s });
+    }
+    files.push(undefined); // file numbers start at 1
+    for (;;) {
+      const s = c.cstr();
+      if (s === "") break;
+      const dir = ulebNum(c);
+      ulebNum(c); // mtime
+      ulebNum(c); // length
+      files.push({ name: { k: "str", v: s }, dir });
+    }
+  }
+  if (programStart > end) throw new OopsError("E_DWARF_LINE", "header runs past the program", offset);
+  c.seek(programStart);
+  return {
+    header: {
+      offset,
+      version,
+      offsetSize,
+      addressSize,
+      minInstLength,
+      maxOpsPerInst: Math.max(1, maxOpsPerInst),
+      defaultIsStmt,
+      lineBase,
+      lineRange,
+      opcodeBase,
+      standardLengths,
+      dirs,
+      files,
+    },
+    end,
+  };
+}
+
+/** Runs the line-number state machine (§6.2.2, §6.2.5) over the program that follows the header. */
+export function readLineProgram(c: Cursor, defaultAddressSize: number): LineTable {
+  const { header: h, end } = readLineHeader(c, defaultAddressSize);
+  if (end > c.length) c.need(end - c.pos, "line program");
+  const t = new LineTable(h);
+  const files = h.files as LineFileEntry[];
+  let address = 0n;
+  let opIndex = 0;
+  let file = 1;
+  let line = 1;
+  let column = 0;
+  let seqStart = -1n;
+  let first = 0;
+  const reset = () => {
+    address = 0n;
+    opIndex = 0;
+    file = 1;
+    line = 1;
+    column = 0;
+    seqStart = -1n;
+    first = t.rowDelta.length;
+  };
+  const emit = () => {
+    if (seqStart < 0n) seqStart = address;
+    t.rowDelta.push(Number(address - seqStart));
+    t.rowFile.push(file);
+    t.rowLine.push(line);
+    t.rowColumn.push(column);
+  };
+  // §6.2.5.1: address advance in VLIW terms; with max_ops_per_instruction 1 this is plain bytes.
+  const advance = (opAdvance: number) => {
+    if (h.maxOpsPerInst === 1) {
+      address += BigInt(h.minInstLength * opAdvance);
+    } else {
+      const total = opIndex + opAdvance;
+      address += BigInt(h.minInstLength * Math.floor(total / h.maxOpsPerInst));
+      opIndex = total % h.maxOpsPerInst;
+    }
+  };
+  const mask = h.addressSize === 8 ? 0xffffffffffffffffn : (1n << BigInt(h.addressSize * 8)) - 1n;
+  reset();
+  void files;
+  while (c.pos < end) {
+    const op = c.u8();
+    if (op >= h.opcodeBase) {
+      // Special opcode (§6.2.5.1).
+      const adj = op - h.opcodeBase;
+      advance(Math.floor(adj / h.lineRange));
+      line += h.lineBase + (adj % h.lineRange);
+      emit();
+    } else if (op === 0) {
+      const len = ulebNum(c);
+      const next = c.pos + len;
+      if (len === 0 || next > end) throw new OopsError("E_DWARF_LINE", "bad extended opcode length", c.base + c.pos);
+      const sub = c.u8();
+      if (sub === K.DW_LNE_end_sequence) {
+        if (seqStart < 0n) seqStart = address;
+        t.seqStart.push(seqStart);
+        t.seqEnd.push(address & mask);
+        t.seqFirst.push(first);
+        t.seqLast.push(t.rowDelta.length);
+        reset();
+      } else if (sub === K.DW_LNE_set_address) {
+        const a = c.uN(len - 1 === 8 ? 8 : len - 1 === 4 ? 4 : len - 1 === 2 ? 2 : h.addressSize);
+        // A jump backwards inside a sequence is malformed; start a new sequence there rather than
+        // storing a negative offset.
+        if (seqStart >= 0n && a < address) {
+          t.seqStart.push(seqStart);
+          t.seqEnd.push(address);
+          t.seqFirst.push(first);
+          t.seqLast.push(t.rowDelta.length);
+          seqStart = -1n;
+          first = t.rowDelta.length;
+        }
+        address = a;
+        opIndex = 0;
+      } else if (sub === K.DW_LNE_define_file) {
+        const name = c.cstr();
+        const dir = ulebNum(c);
+        (h.files as (LineFileEntry | undefined)[]).push({ name: { k: "str", v: name }, dir });
+      }
+      // DW_LNE_set_discriminator and vendor opcodes: skipped by their length.
+      c.seek(next);
+    } else {
+      switch (op) {
+        case K.DW_LNS_copy:
+          emit();
+          break;
+        case K.DW_LNS_advance_pc:
+          advance(ulebNum(c));
+          break;
+        case K.DW_LNS_advance_line:
+          line += Number(c.sleb());
+          break;
+        case K.DW_LNS_set_file:
+          file = ulebNum(c);
+          break;
+        case K.DW_LNS_set_column:
+          column = ulebNum(c);
+          break;
+        case K.DW_LNS_const_add_pc:
+          advance(Math.floor((255 - h.opcodeBase) / h.lineRange));
+          break;
+        case K.DW_LNS_fixed_advance_pc:
+          address += BigInt(c.u16());
+          opIndex = 0;
+          break;
+        case K.DW_LNS_negate_stmt:
+        case K.DW_LNS_set_basic_block:
+        case K.DW_LNS_set_prologue_end:
+        case K.DW_LNS_set_epilogue_begin:
+          break;
+        default: {
+          // set_isa and unknown standard opcodes: skip their ULEB operands, as many as the header says.
+          const n = h.standardLengths[op - 1] ?? 0;
+          for (let i = 0; i < n; i++) ulebNum(c);
+        }
+      }
+    }
+  }
+  t.finish();
+  return t;
+}
+
+function isAbsolute(p: string): boolean {
+  return p.startsWith("/") || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith("\\");
+}
+
+/** Joins path parts with `/`, skipping empty parts and not doubling a separator. */
+function join(parts: string[]): string {
+  let out = "";
+  for (const p of parts) {
+    if (p === "") continue;
+    if (out === "" || out.endsWith("/")) out += p;
+    else if (p.startsWith("/")) out += p;
+    else out += `/${p}`;
+  }
+  return out;
+}
+
+/**
+ * The path of file `index` as llvm-symbolizer prints it: an absolute name as is; otherwise its include
+ * directory (DWARF 5: directory 0 is the compilation directory itself; before 5, directory numbers
+ * count from 1 and 0 means "the compilation directory"), prefixed by `comp_dir` unless that directory
+ * is already absolute or is DWARF 5's directory 0.
+ */
+export function joinFilePath(
+  version: number,
+  name: string,
+  dirIndex: number,
+  dirs: readonly string[],
+  compDir: string | undefined,
+): string {
+  if (isAbsolute(name)) return name;
+  let incl = "";
+  if (version >= 5) incl = dirs[dirIndex] ?? "";
+  else if (dirIndex > 0) incl = dirs[dirIndex - 1] ?? "";
+  const parts: string[] = [];
+  if ((version < 5 || dirIndex !== 0) && compDir && !isAbsolute(incl)) parts.push(compDir);
+  parts.push(incl, name);
+  return join(parts);
+}

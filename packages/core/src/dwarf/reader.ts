@@ -1,0 +1,898 @@
+/**
+ * Turns an object's debug sections into answers about single addresses and DIEs, lazily: it finds the
+ * unit that holds an address through `.debug_aranges` (§6.1.2) or, failing that, a sorted index of
+ * every unit's own address ranges (read from the unit DIE alone), and only then fetches that unit's
+ * bytes, indexes its DIEs, and runs its line program — each once, with failures cached as well as
+ * successes. It also resolves the indirections of DWARF 5: string offsets (§7.26), the address
+ * table (§7.27), range lists (§2.17.3, §7.25) and location lists (§2.6.2, §7.29).
+ */
+
+import { Cursor } from "../binary/cursor.js";
+import { OopsError } from "../errors.js";
+import * as K from "./constants.js";
+import { joinFilePath, type LineTable, readLineProgram } from "./line.js";
+import type { DebugSections } from "./sections.js";
+import {
+  type AbbrevTable,
+  type AttrValue,
+  DieIndex,
+  indexDies,
+  readAbbrevTable,
+  readAttr,
+  readAttrs,
+  readUnitHeader,
+  type UnitHeader,
+} from "./unit.js";
+import { SectionWindow } from "./window.js";
+
+/** A unit whose DIEs have been indexed, plus the attributes of its unit DIE every lookup needs. */
+export interface Unit {
+  readonly h: UnitHeader;
+  readonly bytes: Uint8Array;
+  readonly abbrevs: AbbrevTable;
+  readonly dies: DieIndex;
+  readonly strOffsetsBase: number | undefined;
+  readonly addrBase: number | undefined;
+  readonly rnglistsBase: number | undefined;
+  readonly loclistsBase: number | undefined;
+  /** `DW_AT_low_pc` of the unit DIE: the base address of its range and location lists (§3.1.1). */
+  readonly baseAddress: bigint;
+  readonly compDir: string | undefined;
+  readonly name: string | undefined;
+  readonly stmtList: number | undefined;
+}
+
+/** A DIE: its unit and its index in that unit's `DieIndex`. */
+export interface DieRef {
+  readonly unit: Unit;
+  readonly i: number;
+}
+
+export type Range = readonly [bigint, bigint];
+
+/** One entry of a location list: where a variable lives for pcs in `[lo, hi)`. */
+export interface LocEntry {
+  readonly lo: bigint;
+  readonly hi: bigint;
+  readonly expr: Uint8Array;
+  /** DWARF 5 `DW_LLE_default_location`: applies where no other entry does. */
+  readonly isDefault?: boolean;
+}
+
+class Cache<K, V> {
+  private readonly m = new Map<K, Promise<V>>();
+  get(key: K, make: () => Promise<V>): Promise<V> {
+    let p = this.m.get(key);
+    if (!p) {
+      // Failures stay cached too: a bad unit is reported once per query, not re-parsed.
+      p = make();
+      this.m.set(key, p);
+    }
+    return p;
+  }
+}
+
+export class DwarfReader {
+  readonly littleEndian: boolean;
+  readonly info: SectionWindow;
+  readonly types: SectionWindow;
+  readonly abbrev: SectionWindow;
+  readonly str: SectionWindow;
+  readonly lineStr: SectionWindow;
+  readonly strOffsets: SectionWindow;
+  readonly addr: SectionWindow;
+  readonly rangesSec: SectionWindow;
+  readonly rnglists: SectionWindow;
+  readonly loc: SectionWindow;
+  readonly loclists: SectionWindow;
+  readonly line: SectionWindow;
+  readonly aranges: SectionWindow;
+
+  private readonly units = new Cache<string, Unit>();
+  private readonly abbrevTables = new Cache<number, AbbrevTable>();
+  private readonly lineTables = new Cache<string, LineTable | undefined>();
+  private readonly subprogramMaps = new Cache<string, SubprogramMap>();
+  /** Unit start offsets in `.debug_info` known so far (from aranges or scanning), sorted. */
+  private knownUnits: number[] = [];
+  private arangeIndex: Promise<AddressIndex | undefined> | undefined;
+  private unitRangeIndex: Promise<AddressIndex> | undefined;
+  private headerCache = new Map<string, Promise<UnitHeader>>();
+  private signatures: Promise<Map<bigint, { section: string; unitOffset: number; typeOffset: number }>> | undefined;
+
+  constructor(readonly sections: DebugSections) {
+    this.littleEndian = sections.littleEndian;
+    const w = (n: string) => new SectionWindow(sections, n);
+    this.info = w(".debug_info");
+    this.types = w(".debug_types");
+    this.abbrev = w(".debug_abbrev");
+    this.str = w(".debug_str");
+    this.lineStr = w(".debug_line_str");
+    this.strOffsets = w(".debug_str_offsets");
+    this.addr = w(".debug_addr");
+    this.rangesSec = w(".debug_ranges");
+    this.rnglists = w(".debug_rnglists");
+    this.loc = w(".debug_loc");
+    this.loclists = w(".debug_loclists");
+    this.line = w(".debug_line");
+    this.aranges = w(".debug_aranges");
+    if (!this.info.present) {
+      if (sections.sectionSize(".debug_info.dwo") !== undefined)
+        throw new OopsError("E_DWARF_SPLIT", "the object holds only .dwo sections");
+    }
+  }
+
+  get hasDwarf(): boolean {
+    return this.info.present;
+  }
+
+  private window(section: string): SectionWindow {
+    return section === ".debug_types" ? this.types : this.info;
+  }
+
+  // --- Units ---
+
+  /** The header of the unit starting at `offset`. */
+  header(offset: number, section = ".debug_info"): Promise<UnitHeader> {
+    const key = `${section}:${offset}`;
+    let p = this.headerCache.get(key);
+    if (!p) {
+      p = this.window(section).at(offset, (c) => readUnitHeader(c, section), 64);
+      this.headerCache.set(key, p);
+    }
+    return p;
+  }
+
+  /** The unit starting at section offset `offset`, its DIEs indexed. Cached, failures included. */
+  unit(offset: number, section = ".debug_info"): Promise<Unit> {
+    return this.units.get(`${section}:${offset}`, async () => {
+      const h = await this.header(offset, section);
+      const bytes = await this.window(section).range(offset, h.size);
+      if (bytes.length < h.size)
+        throw new OopsError("E_DWARF_UNIT", `unit runs past the end of ${section}`, offset + bytes.length);
+      const abbrevs = await this.abbrevTables.get(h.abbrevOffset, () =>
+        this.abbrev.at(h.abbrevOffset, (c) => readAbbrevTable(c), 4096),
+      );
+      const dies = indexDies(bytes, this.littleEndian, h, abbrevs);
+      if (dies.count === 0) throw new OopsError("E_DWARF_UNIT", "unit has no DIEs", offset);
+      const root = dies.offset[0] as number;
+      const attrs = readAttrs(bytes, this.littleEndian, h, abbrevs, root);
+      const get = (at: number) => attrs.find((a) => a.at === at)?.value;
+      const rootTag = dies.tag[0] as number;
+      if (rootTag === K.DW_TAG_skeleton_unit || get(K.DW_AT_dwo_name) || get(K.DW_AT_GNU_dwo_name))
+        throw new OopsError("E_DWARF_SPLIT", `unit at 0x${offset.toString(16)} is a skeleton for a .dwo file`, offset);
+      const num = (v: AttrValue | undefined) =>
+        v && (v.k === "secoff" || v.k === "const") ? (v.k === "const" ? Number(v.v) : v.v) : undefined;
+      const partial = {
+        h,
+        bytes,
+        abbrevs,
+        dies,
+        strOffsetsBase: num(get(K.DW_AT_str_offsets_base)),
+        addrBase: num(get(K.DW_AT_addr_base) ?? get(K.DW_AT_GNU_addr_base)),
+        rnglistsBase: num(get(K.DW_AT_rnglists_base)),
+        loclistsBase: num(get(K.DW_AT_loclists_base)),
+        baseAddress: 0n,
+        compDir: undefined as string | undefined,
+        name: undefined as string | undefined,
+        stmtList: num(get(K.DW_AT_stmt_list)),
+      };
+      // DWARF 5 units whose header sizes are standard but lack the base attributes: §7.26/§7.27
+      // contributions start after an 8-byte (16 for 64-bit DWARF) header.
+      if (h.version >= 5 && partial.strOffsetsBase === undefined && this.strOffsets.present)
+        partial.strOffsetsBase = h.offsetSize === 8 ? 16 : 8;
+      const low = get(K.DW_AT_low_pc);
+      const u: Unit = {
+        ...partial,
+        baseAddress: (low && (await this.address(partial as Unit, low))) ?? 0n,
+        compDir: await this.string(partial as Unit, get(K.DW_AT_comp_dir)),
+        name: await this.string(partial as Unit, get(K.DW_AT_name)),
+      };
+      return u;
+    });
+  }
+
+  /** The `.debug_info` unit whose bytes contain section offset `off` (for `DW_FORM_ref_addr`). */
+  async unitContaining(off: number, section = ".debug_info"): Promise<Unit> {
+    if (section === ".debug_types") {
+      const sigs = await this.signatureIndex();
+      let best = -1;
+      for (const s of sigs.values())
+        if (s.section === section && s.unitOffset <= off && s.unitOffset > best) best = s.unitOffset;
+      if (best < 0) throw new OopsError("E_DWARF_UNIT", `no type unit holds offset 0x${off.toString(16)}`, off);
+      return this.unit(best, section);
+    }
+    if (off < 0 || off >= this.info.size)
+      throw new OopsError("E_DWARF_UNIT", `reference 0x${off.toString(16)} outside .debug_info`, off);
+    // Start from the nearest known unit at or before `off`, then walk headers forward.
+    const k = this.knownUnits;
+    let lo = 0;
+    let hi = k.length - 1;
+    let start = 0;
+    while (lo <= hi) {
+      const m = (lo + hi) >>> 1;
+      if ((k[m] as number) <= off) {
+        start = k[m] as number;
+        lo = m + 1;
+      } else hi = m - 1;
+    }
+    let pos = start;
+    while (pos < this.info.size) {
+      const h = await this.header(pos);
+      this.noteUnit(pos);
+      if (off < pos + h.size) return this.unit(pos);
+      if (h.size <= 0) break;
+      pos += h.size;
+    }
+    throw new OopsError("E_DWARF_UNIT", `no unit holds offset 0x${off.toString(16)}`, off);
+  }
+
+  private noteUnit(off: number): void {
+    const k = this.knownUnits;
+    let lo = 0;
+    let hi = k.length;
+    while (lo < hi) {
+      const m = (lo + hi) >>> 1;
+      if ((k[m] as number) < off) lo = m + 1;
+      else hi = m;
+    }
+    if (k[lo] !== off) k.splice(lo, 0, off);
+  }
+
+  /** The DIE at section offset `off`. */
+  async die(off: number, section = ".debug_info"): Promise<DieRef> {
+    const unit = await this.unitContaining(off, section);
+    const i = unit.dies.find(off);
+    if (i < 0) throw new OopsError("E_DWARF_UNIT", `no DIE at offset 0x${off.toString(16)}`, off);
+    return { unit, i };
+  }
+
+  /** Follows a reference attribute value to its DIE (same unit, other unit, or a type unit). */
+  async deref(from: Unit, v: AttrValue): Promise<DieRef | undefined> {
+    if (v.k === "ref") {
+      const i = v.v >= from.h.offset && v.v < from.h.offset + from.h.size ? from.dies.find(v.v) : -1;
+      if (i >= 0) return { unit: from, i };
+      return this.die(v.v, from.h.section);
+    }
+    if (v.k === "refsig") {
+      const t = (await this.signatureIndex()).get(v.v);
+      if (!t) return undefined;
+      return this.die(t.typeOffset, t.section);
+    }
+    return undefined;
+  }
+
+  /** Type units by signature (DWARF 4 `.debug_types`, DWARF 5 `DW_UT_type` in `.debug_info`). */
+  private signatureIndex(): Promise<Map<bigint, { section: string; unitOffset: number; typeOffset: number }>> {
+    if (!this.signatures) {
+      this.signatures = (async () => {
+        const m = new Map<bigint, { section: string; unitOffset: number; typeOffset: number }>();
+        for (const [section, w] of [
+          [".debug_types", this.types],
+          [".debug_info", this.info],
+        ] as const) {
+          if (!w.present) continue;
+          let pos = 0;
+          while (pos < w.size) {
+            let h: UnitHeader;
+            try {
+              h = await this.header(pos, section);
+            } catch (e) {
+              if (e instanceof OopsError && e.code === "E_DWARF_SPLIT") break;
+              throw e;
+            }
+            if (section === ".debug_info") this.noteUnit(pos);
+            if (h.typeSignature !== undefined && h.typeOffset !== undefined)
+              m.set(h.typeSignature, { section, unitOffset: pos, typeOffset: h.typeOffset });
+            pos += h.size;
+          }
+        }
+        return m;
+      })();
+    }
+    return this.signatures;
+  }
+
+  // --- Attributes ---
+
+  attr(d: DieRef, at: number): AttrValue | undefined {
+    const u = d.unit;
+    return readAttr(u.bytes, this.littleEndian, u.h, u.abbrevs, u.dies.offset[d.i] as number, at);
+  }
+
+  attrs(d: DieRef): { at: number; form: number; value: AttrValue }[] {
+    const u = d.unit;
+    return readAttrs(u.bytes, this.littleEndian, u.h, u.abbrevs, u.dies.offset[d.i] as number);
+  }
+
+  tag(d: DieRef): number {
+    return d.unit.dies.tag[d.i] as number;
+  }
+
+  /** A string-class value, resolved through `.debug_str`, `.debug_line_str` or `.debug_str_offsets`. */
+  async string(u: Unit, v: AttrValue | undefined): Promise<string | undefined> {
+    if (!v) return undefined;
+    if (v.k === "str") return v.v;
+    if (v.k === "strp") return (v.section === ".debug_line_str" ? this.lineStr : this.str).cstr(v.v);
+    if (v.k === "strx") {
+      // §7.26: the unit's contribution starts at DW_AT_str_offsets_base.
+      const base = u.strOffsetsBase ?? 0;
+      const size = u.h.offsetSize;
+      const off = await this.strOffsets.at(base + v.v * size, (c) => (size === 8 ? c.u64n() : c.u32()), size);
+      return this.str.cstr(off);
+    }
+    return undefined;
+  }
+
+  /** An address-class value (`DW_FORM_addr` or an index into `.debug_addr`, §7.27). */
+  async address(u: Unit, v: AttrValue): Promise<bigint | undefined> {
+    if (v.k === "addr") return v.v;
+    if (v.k === "addrx") {
+      const base = u.addrBase ?? (u.h.offsetSize === 8 ? 16 : 8);
+      const size = u.h.addressSize;
+      return this.addr.at(base + v.v * size, (c) => c.uN(size), size);
+    }
+    return undefined;
+  }
+
+  /** A constant-class value as a number, or undefined. */
+  static num(v: AttrValue | undefined): number | undefined {
+    if (!v) return undefined;
+    return v.k === "const" ? Number(v.v) : undefined;
+  }
+
+  /**
+   * The address ranges of a DIE: `DW_AT_low_pc` with `DW_AT_high_pc` (an address, or since DWARF 4 an
+   * offset from low_pc when of constant class, §2.17.2), or `DW_AT_ranges` (§2.17.3).
+   */
+  async ranges(d: DieRef): Promise<Range[]> {
+    const u = d.unit;
+    let low: AttrValue | undefined;
+    let high: AttrValue | undefined;
+    let ranges: AttrValue | undefined;
+    for (const a of this.attrs(d)) {
+      if (a.at === K.DW_AT_low_pc) low = a.value;
+      else if (a.at === K.DW_AT_high_pc) high = a.value;
+      else if (a.at === K.DW_AT_ranges) ranges = a.value;
+    }
+    if (ranges) return this.rangeList(u, ranges, d.i === 0);
+    if (low && high) {
+      const lo = await this.address(u, low);
+      if (lo === undefined) return [];
+      let hi: bigint | undefined;
+      if (high.k === "const") hi = lo + high.v;
+      else hi = await this.address(u, high);
+      if (hi === undefined || hi <= lo) return [];
+      return [[lo, hi]];
+    }
+    if (low && d.i === 0) {
+      // A unit DIE with only low_pc covers nothing by itself (its base address for lists).
+      return [];
+    }
+    return [];
+  }
+
+  /** Decodes a range list referenced by `v` (`.debug_ranges` before DWARF 5, `.debug_rnglists` in 5). */
+  async rangeList(u: Unit, v: AttrValue, isUnitDie: boolean): Promise<Range[]> {
+    const addrSize = u.h.addressSize;
+    const maxAddr = addrSize === 8 ? 0xffffffffffffffffn : (1n << BigInt(addrSize * 8)) - 1n;
+    if (u.h.version < 5) {
+      const off = v.k === "secoff" ? v.v : v.k === "const" ? Number(v.v) : undefined;
+      if (off === undefined) return [];
+      // §2.17.3 (DWARF 4): pairs of addresses relative to the base address; (max, x) sets the base;
+      // (0, 0) ends the list.
+      return this.rangesSec.at(off, (c) => {
+        const out: Range[] = [];
+        let base = u.baseAddress;
+        for (let n = 0; n < 1_000_000; n++) {
+          const a = c.uN(addrSize);
+          const b = c.uN(addrSize);
+          if (a === 0n && b === 0n) break;
+          if (a === maxAddr) {
+            base = b;
+            continue;
+          }
+          if (b > a) out.push([base + a, base + b]);
+        }
+        return out;
+      });
+    }
+    let off: number;
+    if (v.k === "rnglistx") {
+      // §7.28: an index into the offsets table that follows the unit's list header.
+      const base = u.rnglistsBase ?? (u.h.offsetSize === 8 ? 20 : 12);
+      const size = u.h.offsetSize;
+      off = base + (await this.rnglists.at(base + v.v * size, (c) => (size === 8 ? c.u64n() : c.u32()), size));
+    } else if (v.k === "secoff" || v.k === "const") {
+      off = v.k === "secoff" ? v.v : Number(v.v);
+      void isUnitDie;
+    } else return [];
+    const entries = await this.rnglists.at(off, (c) => {
+      const raw: [number, bigint, bigint][] = [];
+      for (let n = 0; n < 1_000_000; n++) {
+        const kind = c.u8();
+        if (kind === K.DW_RLE_end_of_list) break;
+        switch (kind) {
+          case K.DW_RLE_base_addressx:
+            raw.push([kind, c.uleb(), 0n]);
+            break;
+          case K.DW_RLE_startx_endx:
+          case K.DW_RLE_startx_length:
+          case K.DW_RLE_offset_pair:
+            raw.push([kind, c.uleb(), c.uleb()]);
+            break;
+          case K.DW_RLE_base_address:
+            raw.push([kind, c.uN(addrSize), 0n]);
+            break;
+          case K.DW_RLE_start_end:
+            raw.push([kind, c.uN(addrSize), c.uN(addrSize)]);
+            break;
+          case K.DW_RLE_start_length:
+            raw.push([kind, c.uN(addrSize), c.uleb()]);
+            break;
+          default:
+            throw new OopsError("E_DWARF_UNIT", `unknown range list entry kind ${kind}`, c.base + c.pos - 1);
+        }
+      }
+      return raw;
+    });
+    const out: Range[] = [];
+    let base = u.baseAddress;
+    const ax = async (i: bigint) => (await this.address(u, { k: "addrx", v: Number(i) })) ?? 0n;
+    for (const [kind, a, b] of entries) {
+      switch (kind) {
+        case K.DW_RLE_base_addressx:
+          base = await ax(a);
+          break;
+        case K.DW_RLE_base_address:
+          base = a;
+          break;
+        case K.DW_RLE_startx_endx: {
+          const s = await ax(a);
+          const e = await ax(b);
+          if (e > s) out.push([s, e]);
+          break;
+        }
+        case K.DW_RLE_startx_length: {
+          const s = await ax(a);
+          if (b > 0n) out.push([s, s + b]);
+          break;
+        }
+        case K.DW_RLE_offset_pair:
+          if (b > a) out.push([base + a, base + b]);
+          break;
+        case K.DW_RLE_start_end:
+          if (b > a) out.push([a, b]);
+          break;
+        case K.DW_RLE_start_length:
+          if (b > 0n) out.push([a, a + b]);
+          break;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The location list a `DW_AT_location` (or `DW_AT_frame_base`) value names: `.debug_loc` before
+   * DWARF 5 (§2.6.2 of DWARF 4), `.debug_loclists` in 5 (§2.6.2, §7.29).
+   */
+  async locationList(u: Unit, v: AttrValue): Promise<LocEntry[]> {
+    const addrSize = u.h.addressSize;
+    const maxAddr = addrSize === 8 ? 0xffffffffffffffffn : (1n << BigInt(addrSize * 8)) - 1n;
+    if (u.h.version < 5) {
+      const off = v.k === "secoff" ? v.v : v.k === "const" ? Number(v.v) : undefined;
+      if (off === undefined) return [];
+      return this.loc.at(off, (c) => {
+        const out: LocEntry[] = [];
+        let base = u.baseAddress;
+        for (let n = 0; n < 1_000_000; n++) {
+          const a = c.uN(addrSize);
+          const b = c.uN(addrSize);
+          if (a === 0n && b === 0n) break;
+          if (a === maxAddr) {
+            base = b;
+            continue;
+          }
+          const len = c.u16();
+          const expr = c.slice(len, "location expression");
+          out.push({ lo: base + a, hi: base + b, expr });
+        }
+        return out;
+      });
+    }
+    let off: number;
+    if (v.k === "loclistx") {
+      const base = u.loclistsBase ?? (u.h.offsetSize === 8 ? 20 : 12);
+      const size = u.h.offsetSize;
+      off = base + (await this.loclists.at(base + v.v * size, (c) => (size === 8 ? c.u64n() : c.u32()), size));
+    } else if (v.k === "secoff" || v.k === "const") off = v.k === "secoff" ? v.v : Number(v.v);
+    else return [];
+    const raw = await this.loclists.at(off, (c) => {
+      const r: { kind: number; a: bigint; b: bigint; expr: Uint8Array }[] = [];
+      const empty = new Uint8Array(0);
+      for (let n = 0; n < 1_000_000; n++) {
+        const kind = c.u8();
+        if (kind === K.DW_LLE_end_of_list) break;
+        let a = 0n;
+        let b = 0n;
+        switch (kind) {
+          case K.DW_LLE_base_addressx:
+            r.push({ kind, a: c.uleb(), b, expr: empty });
+            continue;
+          case K.DW_LLE_base_address:
+            r.push({ kind, a: c.uN(addrSize), b, expr: empty });
+            continue;
+          case K.DW_LLE_startx_endx:
+          case K.DW_LLE_startx_length:
+          case K.DW_LLE_offset_pair:
+            a = c.uleb();
+            b = c.uleb();
+            break;
+          case K.DW_LLE_start_end:
+            a = c.uN(addrSize);
+            b = c.uN(addrSize);
+            break;
+          case K.DW_LLE_start_length:
+            a = c.uN(addrSize);
+            b = c.uleb();
+            break;
+          case K.DW_LLE_default_location:
+            break;
+          default:
+            throw new OopsError("E_DWARF_UNIT", `unknown location list entry kind ${kind}`, c.base + c.pos - 1);
+        }
+        const len = Number(c.uleb());
+        r.push({ kind, a, b, expr: c.slice(len, "location expression") });
+      }
+      return r;
+    });
+    const out: LocEntry[] = [];
+    let base = u.baseAddress;
+    const ax = async (i: bigint) => (await this.address(u, { k: "addrx", v: Number(i) })) ?? 0n;
+    for (const e of raw) {
+      switch (e.kind) {
+        case K.DW_LLE_base_addressx:
+          base = await ax(e.a);
+          break;
+        case K.DW_LLE_base_address:
+          base = e.a;
+          break;
+        case K.DW_LLE_startx_endx:
+          out.push({ lo: await ax(e.a), hi: await ax(e.b), expr: e.expr });
+          break;
+        case K.DW_LLE_startx_length: {
+          const s = await ax(e.a);
+          out.push({ lo: s, hi: s + e.b, expr: e.expr });
+          break;
+        }
+        case K.DW_LLE_offset_pair:
+          out.push({ lo: base + e.a, hi: base + e.b, expr: e.expr });
+          break;
+        case K.DW_LLE_start_end:
+          out.push({ lo: e.a, hi: e.b, expr: e.expr });
+          break;
+        case K.DW_LLE_start_length:
+          out.push({ lo: e.a, hi: e.a + e.b, expr: e.expr });
+          break;
+        case K.DW_LLE_default_location:
+          out.push({ lo: 0n, hi: maxAddr, expr: e.expr, isDefault: true });
+          break;
+      }
+    }
+    return out;
+  }
+
+  // --- Line tables ---
+
+  /** The unit's line table with file paths joined, or undefined when it has none. */
+  lineTable(u: Unit): Promise<LineTable | undefined> {
+    return this.lineTables.get(`${u.h.section}:${u.h.offset}`, async () => {
+      if (u.stmtList === undefined || !this.line.present) return undefined;
+      const t = await this.line.at(u.stmtList, (c) => readLineProgram(c, u.h.addressSize), 64 * 1024);
+      const h = t.header;
+      const fc = { ...u, h: { ...u.h, offsetSize: h.offsetSize } } as Unit;
+      const dirs: string[] = [];
+      for (const d of h.dirs) dirs.push((await this.string(fc, d)) ?? "");
+      const paths: (string | undefined)[] = [];
+      for (const f of h.files) {
+        if (!f) {
+          paths.push(undefined);
+          continue;
+        }
+        const name = (await this.string(fc, f.name)) ?? "";
+        paths.push(joinFilePath(h.version, name, f.dir, dirs, u.compDir));
+      }
+      t.paths = paths;
+      return t;
+    });
+  }
+
+  // --- Finding the unit of an address ---
+
+  /** The unit whose code holds `pc`, or undefined. */
+  async unitForAddress(pc: bigint): Promise<Unit | undefined> {
+    const ar = await this.arangesIndex();
+    const hit = ar?.find(pc);
+    if (hit !== undefined) return this.unit(hit);
+    const ur = await this.unitRanges();
+    const off = ur.find(pc);
+    return off === undefined ? undefined : this.unit(off);
+  }
+
+  private arangesIndex(): Promise<AddressIndex | undefined> {
+    if (!this.arangeIndex) {
+      this.arangeIndex = (async () => {
+        if (!this.aranges.present || this.aranges.size === 0) return undefined;
+        const b = await this.aranges.all();
+        const idx = new AddressIndex();
+        const c = new Cursor(b, this.littleEndian);
+        // §6.1.2: a header per unit, then (address, length) tuples aligned to twice the address size.
+        while (c.remaining > 0) {
+          const start = c.pos;
+          let len = c.u32();
+          let os = 4;
+          if (len === 0xffffffff) {
+            len = c.u64n();
+            os = 8;
+          }
+          const end = c.pos + len;
+          if (end > c.length) throw new OopsError("E_DWARF_UNIT", "aranges set runs past the section", start);
+          c.u16(); // version
+          const cu = os === 8 ? c.u64n() : c.u32();
+          const as = c.u8();
+          const seg = c.u8();
+          if (as !== 2 && as !== 4 && as !== 8)
+            throw new OopsError("E_DWARF_UNIT", `aranges address size ${as}`, start);
+          const tuple = 2 * as + seg;
+          const rel = c.pos - start;
+          const pad = (tuple - (rel % tuple)) % tuple;
+          c.skip(Math.min(pad, end - c.pos));
+          this.noteUnit(cu);
+          while (c.pos + 2 * as <= end) {
+            if (seg) c.skip(seg);
+            const a = c.uN(as);
+            const l = c.uN(as);
+            if (a === 0n && l === 0n) break;
+            if (l > 0n) idx.add(a, a + l, cu);
+          }
+          c.seek(end);
+        }
+        idx.sort();
+        return idx;
+      })();
+    }
+    return this.arangeIndex;
+  }
+
+  /**
+   * Every unit's own ranges, from its unit DIE (low_pc/high_pc or DW_AT_ranges) — used for addresses
+   * `.debug_aranges` does not cover. Walks unit headers and unit DIEs only, never whole DIE trees.
+   */
+  unitRanges(): Promise<AddressIndex> {
+    if (!this.unitRangeIndex) {
+      this.unitRangeIndex = (async () => {
+        const idx = new AddressIndex();
+        let pos = 0;
+        while (pos < this.info.size) {
+          let h: UnitHeader;
+          try {
+            h = await this.header(pos);
+          } catch (e) {
+            if (e instanceof OopsError && e.code === "E_DWARF_SPLIT") throw e;
+            break;
+          }
+          this.noteUnit(pos);
+          if (h.unitType === K.DW_UT_compile || h.unitType === K.DW_UT_partial) {
+            try {
+              for (const [lo, hi] of await this.unitDieRanges(h)) idx.add(lo, hi, pos);
+            } catch (e) {
+              if (e instanceof OopsError && e.code === "E_DWARF_SPLIT") throw e;
+              // A malformed unit contributes no ranges; it will report its error if queried directly.
+            }
+          }
+          if (h.size <= 0) break;
+          pos += h.size;
+        }
+        idx.sort();
+        return idx;
+      })();
+    }
+    return this.unitRangeIndex;
+  }
+
+  /** Ranges of a unit read from its unit DIE alone (the first DIE), without indexing the unit. */
+  private async unitDieRanges(h: UnitHeader): Promise<Range[]> {
+    const abbrevs = await this.abbrevTables.get(h.abbrevOffset, () =>
+      this.abbrev.at(h.abbrevOffset, (c) => readAbbrevTable(c), 4096),
+    );
+    const bytes = await this.info.range(h.offset, Math.min(h.size, h.dieOffset - h.offset + 1024));
+    const attrs = readAttrs(bytes, this.littleEndian, h, abbrevs, h.dieOffset);
+    const dies = new DieIndex();
+    dies.offset.push(h.dieOffset);
+    const get = (at: number) => attrs.find((a) => a.at === at)?.value;
+    if (get(K.DW_AT_dwo_name) || get(K.DW_AT_GNU_dwo_name))
+      throw new OopsError(
+        "E_DWARF_SPLIT",
+        `unit at 0x${h.offset.toString(16)} is a skeleton for a .dwo file`,
+        h.offset,
+      );
+    const num = (v: AttrValue | undefined) =>
+      v && (v.k === "secoff" || v.k === "const") ? (v.k === "const" ? Number(v.v) : v.v) : undefined;
+    const stub: Unit = {
+      h,
+      bytes,
+      abbrevs,
+      dies,
+      strOffsetsBase: num(get(K.DW_AT_str_offsets_base)),
+      addrBase: num(get(K.DW_AT_addr_base)),
+      rnglistsBase: num(get(K.DW_AT_rnglists_base)),
+      loclistsBase: undefined,
+      baseAddress: 0n,
+      compDir: undefined,
+      name: undefined,
+      stmtList: undefined,
+    };
+    const low = get(K.DW_AT_low_pc);
+    const base = (low && (await this.address(stub, low))) ?? 0n;
+    const u = { ...stub, baseAddress: base };
+    return this.ranges({ unit: u, i: 0 });
+  }
+
+  // --- Subprograms of a unit ---
+
+  /** Sorted address ranges of the unit's subprograms (those with code), for the inline-chain walk. */
+  subprograms(u: Unit): Promise<SubprogramMap> {
+    return this.subprogramMaps.get(`${u.h.section}:${u.h.offset}`, async () => {
+      const m = new SubprogramMap();
+      const { tag, end } = u.dies;
+      const n = u.dies.count;
+      // Top-level subprograms, and those nested in namespaces/classes (C++); subprograms inside
+      // subprograms are reached by the walk from their parent.
+      const visit = async (first: number, stop: number) => {
+        for (let i = first; i < stop; i = end[i] as number) {
+          const t = tag[i] as number;
+          if (t === K.DW_TAG_subprogram) {
+            for (const [lo, hi] of await this.ranges({ unit: u, i })) m.add(lo, hi, i);
+          } else if (
+            t === K.DW_TAG_namespace ||
+            t === K.DW_TAG_class_type ||
+            t === K.DW_TAG_structure_type ||
+            t === K.DW_TAG_union_type
+          ) {
+            if ((end[i] as number) > i + 1) await visit(i + 1, end[i] as number);
+          }
+        }
+      };
+      await visit(1, n);
+      m.sort();
+      return m;
+    });
+  }
+
+  /**
+   * The chain of DIEs whose code holds `pc`: the subprogram first, then each
+   * `DW_TAG_inlined_subroutine` nested in it (lexical blocks are walked through, not returned).
+   */
+  async inlineChain(u: Unit, pc: bigint): Promise<number[]> {
+    const sp = (await this.subprograms(u)).find(pc);
+    if (sp === undefined) return [];
+    const chain = [sp];
+    const { tag, end } = u.dies;
+    let scope = sp;
+    for (let depth = 0; depth < 10_000; depth++) {
+      let next = -1;
+      for (let i = scope + 1; i < (end[scope] as number); i = end[i] as number) {
+        const t = tag[i] as number;
+        if (t !== K.DW_TAG_inlined_subroutine && t !== K.DW_TAG_lexical_block && t !== K.DW_TAG_subprogram) continue;
+        if ((await this.ranges({ unit: u, i })).some(([lo, hi]) => pc >= lo && pc < hi)) {
+          next = i;
+          break;
+        }
+      }
+      if (next < 0) break;
+      if (tag[next] !== K.DW_TAG_lexical_block) chain.push(next);
+      scope = next;
+    }
+    return chain;
+  }
+
+  /** Scopes holding `pc`, outermost first, including lexical blocks (for variables). */
+  async scopesAt(u: Unit, pc: bigint): Promise<number[]> {
+    const sp = (await this.subprograms(u)).find(pc);
+    if (sp === undefined) return [];
+    const scopes = [sp];
+    const { tag, end } = u.dies;
+    let scope = sp;
+    for (let depth = 0; depth < 10_000; depth++) {
+      let next = -1;
+      for (let i = scope + 1; i < (end[scope] as number); i = end[i] as number) {
+        const t = tag[i] as number;
+        if (t !== K.DW_TAG_inlined_subroutine && t !== K.DW_TAG_lexical_block) continue;
+        if ((await this.ranges({ unit: u, i })).some(([lo, hi]) => pc >= lo && pc < hi)) {
+          next = i;
+          break;
+        }
+      }
+      if (next < 0) break;
+      scopes.push(next);
+      scope = next;
+    }
+    return scopes;
+  }
+
+  /** Walks abstract_origin / specification links (bounded) to find a DIE's name. */
+  async dieName(d: DieRef, preferLinkage = false): Promise<string | undefined> {
+    let cur: DieRef | undefined = d;
+    for (let hop = 0; cur && hop < 16; hop++) {
+      let name: AttrValue | undefined;
+      let linkage: AttrValue | undefined;
+      let origin: AttrValue | undefined;
+      let spec: AttrValue | undefined;
+      for (const a of this.attrs(cur)) {
+        if (a.at === K.DW_AT_name) name = a.value;
+        else if (a.at === K.DW_AT_linkage_name || a.at === K.DW_AT_MIPS_linkage_name) linkage = a.value;
+        else if (a.at === K.DW_AT_abstract_origin) origin = a.value;
+        else if (a.at === K.DW_AT_specification) spec = a.value;
+      }
+      const first = preferLinkage ? (linkage ?? name) : (name ?? linkage);
+      if (first) return this.string(cur.unit, first);
+      const link = origin ?? spec;
+      cur = link ? await this.deref(cur.unit, link) : undefined;
+    }
+    return undefined;
+  }
+}
+
+/** Sorted `[lo, hi) → value` intervals; overlapping intervals are searched nearest-start first. */
+export class AddressIndex {
+  private lo: bigint[] = [];
+  private hi: bigint[] = [];
+  private val: number[] = [];
+  private maxLen = 0n;
+
+  add(lo: bigint, hi: bigint, v: number): void {
+    this.lo.push(lo);
+    this.hi.push(hi);
+    this.val.push(v);
+  }
+
+  sort(): void {
+    const order = this.lo.map((_, i) => i);
+    order.sort((a, b) => {
+      const d = (this.lo[a] as bigint) - (this.lo[b] as bigint);
+      return d < 0n ? -1 : d > 0n ? 1 : a - b;
+    });
+    this.lo = order.map((i) => this.lo[i] as bigint);
+    this.hi = order.map((i) => this.hi[i] as bigint);
+    this.val = order.map((i) => this.val[i] as number);
+    for (let i = 0; i < this.lo.length; i++) {
+      const l = (this.hi[i] as bigint) - (this.lo[i] as bigint);
+      if (l > this.maxLen) this.maxLen = l;
+    }
+  }
+
+  get size(): number {
+    return this.lo.length;
+  }
+
+  find(pc: bigint): number | undefined {
+    const lo = this.lo;
+    let a = 0;
+    let b = lo.length - 1;
+    let k = -1;
+    while (a <= b) {
+      const m = (a + b) >>> 1;
+      if ((lo[m] as bigint) <= pc) {
+        k = m;
+        a = m + 1;
+      } else b = m - 1;
+    }
+    // The innermost (latest-starting) interval holding pc wins; stop once no earlier one can reach it.
+    for (let i = k; i >= 0; i--) {
+      if (pc < (this.hi[i] as bigint)) return this.val[i];
+      if (pc - (lo[i] as bigint) >= this.maxLen) break;
+    }
+    return undefined;
+  }
+}
+
+export class SubprogramMap extends AddressIndex {}

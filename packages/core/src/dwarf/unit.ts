@@ -1,0 +1,574 @@
+/**
+ * Turns the bytes of one DWARF unit into something queryable without building a tree of objects:
+ * the unit header (DWARF 2–5, 32- and 64-bit formats, §7.5.1), its abbreviation table (§7.5.3), and a
+ * flat index of its DIEs — parallel arrays of offset, abbreviation code, tag, parent and end of
+ * subtree — from which attributes are decoded on demand by re-reading the DIE's bytes (§7.5.4–7.5.6).
+ * A DIE is a number (its index in the unit), never an object.
+ */
+
+import { Cursor } from "../binary/cursor.js";
+import { OopsError } from "../errors.js";
+import * as K from "./constants.js";
+
+export interface UnitHeader {
+  /** Section that holds the unit: `.debug_info`, or `.debug_types` for DWARF 4 type units. */
+  readonly section: string;
+  /** Section offset of the unit's first byte (its `unit_length`). */
+  readonly offset: number;
+  /** Total size in bytes, `unit_length` field included. */
+  readonly size: number;
+  readonly offsetSize: 4 | 8;
+  readonly version: number;
+  /** `DW_UT_*`; DWARF 2–4 units are `DW_UT_compile`, or `DW_UT_type` in `.debug_types`. */
+  readonly unitType: number;
+  readonly abbrevOffset: number;
+  readonly addressSize: number;
+  readonly typeSignature?: bigint;
+  /** Section offset of a type unit's type DIE. */
+  readonly typeOffset?: number;
+  /** Section offset of the first DIE. */
+  readonly dieOffset: number;
+}
+
+/**
+ * Reads a unit header at the cursor (DWARF 5 §7.5.1.1–7.5.1.3; DWARF 4 §7.5.1.1 and §7.5.1.2 for
+ * `.debug_types`). The 64-bit format is flagged by an initial length of 0xffffffff (§7.4).
+ */
+export function readUnitHeader(c: Cursor, section: string): UnitHeader {
+  const offset = c.base + c.pos;
+  let len = c.u32();
+  let offsetSize: 4 | 8 = 4;
+  if (len === 0xffffffff) {
+    offsetSize = 8;
+    len = c.u64n("unit length");
+  } else if (len >= 0xfffffff0) {
+    throw new OopsError("E_DWARF_UNIT", `reserved unit length 0x${len.toString(16)}`, offset);
+  }
+  const headerStart = c.base + c.pos;
+  const size = headerStart - offset + len;
+  const version = c.u16();
+  if (version < 2 || version > 5) throw new OopsError("E_DWARF_VERSION", `unit version ${version}`, offset);
+  let unitType: number = section === ".debug_types" ? K.DW_UT_type : K.DW_UT_compile;
+  let abbrevOffset: number;
+  let addressSize: number;
+  let typeSignature: bigint | undefined;
+  let typeOffset: number | undefined;
+  if (version >= 5) {
+    unitType = c.u8();
+    addressSize = c.u8();
+    abbrevOffset = offsetSize === 8 ? c.u64n() : c.u32();
+    if (unitType === K.DW_UT_skeleton || unitType === K.DW_UT_split_compile || unitType === K.DW_UT_split_type) {
+      throw new OopsError(
+        "E_DWARF_SPLIT",
+        `unit at 0x${offset.toString(16)} is a ${unitType === K.DW_UT_skeleton ? "skeleton" : "split"} unit; its DWARF lives in a .dwo file`,
+        offset,
+      );
+    }
+    if (unitType === K.DW_UT_type) {
+      typeSignature = c.u64();
+      typeOffset = offset + (offsetSize === 8 ? c.u64n() : c.u32());
+    } else if (unitType !== K.DW_UT_compile && unitType !== K.DW_UT_partial) {
+      throw new OopsError("E_DWARF_UNIT", `unknown unit type 0x${unitType.toString(16)}`, offset);
+    }
+  } else {
+    abbrevOffset = offsetSize === 8 ? c.u64n() : c.u32();
+    addressSize = c.u8();
+    if (section === ".debug_types") {
+      typeSignature = c.u64();
+      typeOffset = offset + (offsetSize === 8 ? c.u64n() : c.u32());
+    }
+  }
+  if (addressSize !== 2 && addressSize !== 4 && addressSize !== 8)
+    throw new OopsError("E_DWARF_UNIT", `address size ${addressSize}`, offset);
+  const dieOffset = c.base + c.pos;
+  if (dieOffset > offset + size) throw new OopsError("E_DWARF_UNIT", "header longer than the unit", offset);
+  return {
+    section,
+    offset,
+    size,
+    offsetSize,
+    version,
+    unitType,
+    abbrevOffset,
+    addressSize,
+    dieOffset,
+    ...(typeSignature !== undefined ? { typeSignature } : {}),
+    ...(typeOffset !== undefined ? { typeOffset } : {}),
+  };
+}
+
+// --- Abbreviations (§7.5.3) ---
+
+export interface Abbrev {
+  readonly code: number;
+  readonly tag: number;
+  readonly hasChildren: boolean;
+  readonly attrs: number[];
+  readonly forms: number[];
+  /** Values of `DW_FORM_implicit_const` attributes, by attribute position (§7.5.3). */
+  readonly consts: (bigint | undefined)[];
+}
+
+export interface AbbrevTable {
+  /** Dense codes (the usual 1..n) index this array; others go in `sparse`. */
+  readonly dense: (Abbrev | undefined)[];
+  readonly sparse: Map<number, Abbrev>;
+}
+
+export function abbrevOf(t: AbbrevTable, code: number): Abbrev | undefined {
+  return code < t.dense.length ? t.dense[code] : t.sparse.get(code);
+}
+
+/** Reads one abbreviation table starting at the cursor, up to its terminating 0 code. */
+export function readAbbrevTable(c: Cursor): AbbrevTable {
+  const dense: (Abbrev | undefined)[] = [];
+  const sparse = new Map<number, Abbrev>();
+  for (;;) {
+    const at = c.base + c.pos;
+    const code = ulebNum(c);
+    if (code === 0) break;
+    const tag = ulebNum(c);
+    const hasChildren = c.u8() !== 0;
+    const attrs: number[] = [];
+    const forms: number[] = [];
+    const consts: (bigint | undefined)[] = [];
+    for (;;) {
+      const name = ulebNum(c);
+      const form = ulebNum(c);
+      if (name === 0 && form === 0) break;
+      if (name === 0 || form === 0) throw new OopsError("E_DWARF_ABBREV", `attribute ${name} form ${form}`, at);
+      attrs.push(name);
+      forms.push(form);
+      consts.push(form === K.DW_FORM_implicit_const ? c.sleb() : undefined);
+    }
+    const a: Abbrev = { code, tag, hasChildren, attrs, forms, consts };
+    if (code < 4096 && (code <= dense.length + 64 || code < 256)) dense[code] = a;
+    else sparse.set(code, a);
+  }
+  // Codes that landed in `sparse` before `dense` grew past them stay reachable through both paths.
+  for (const [code, a] of sparse) if (code < dense.length) dense[code] = a;
+  return { dense, sparse };
+}
+
+// --- Fast LEB128 on plain numbers (the DIE walk's hot path; Cursor's bigint versions are exact) ---
+
+/** Unsigned LEB128 that must fit 2^53; bounds-checked through the cursor. */
+export function ulebNum(c: Cursor): number {
+  const b = c.bytes;
+  let pos = c.pos;
+  const first = b[pos];
+  if (first !== undefined && first < 0x80) {
+    c.pos = pos + 1;
+    return first;
+  }
+  let result = 0;
+  let mul = 1;
+  for (;;) {
+    const byte = b[pos];
+    if (byte === undefined) {
+      c.pos = pos;
+      c.need(1, "LEB128");
+    }
+    const v = byte as number;
+    pos++;
+    result += (v & 0x7f) * mul;
+    if ((v & 0x80) === 0) break;
+    mul *= 128;
+    if (mul > 2 ** 56) {
+      c.pos = pos;
+      tooLarge(c);
+    }
+  }
+  if (result > Number.MAX_SAFE_INTEGER) tooLarge(c);
+  c.pos = pos;
+  return result;
+}
+
+function tooLarge(c: Cursor): never {
+  throw new OopsError("E_BAD_VALUE", "LEB128 value too large", c.base + c.pos);
+}
+
+/** Skips one LEB128 number (signed or unsigned). */
+export function skipLeb(c: Cursor): void {
+  const b = c.bytes;
+  let pos = c.pos;
+  for (;;) {
+    const v = b[pos++];
+    if (v === undefined) {
+      c.pos = pos - 1;
+      c.need(1, "LEB128");
+    }
+    if (((v as number) & 0x80) === 0) break;
+  }
+  c.pos = pos;
+}
+
+// --- Forms (§7.5.6) ---
+
+/** The layout facts a form's size depends on. */
+export interface FormContext {
+  readonly version: number;
+  readonly offsetSize: 4 | 8;
+  readonly addressSize: number;
+}
+
+/** Fixed byte size of a form's value in this unit, or -1 when the size is encoded in the data. */
+export function formSize(form: number, u: FormContext): number {
+  switch (form) {
+    case K.DW_FORM_addr:
+      return u.addressSize;
+    case K.DW_FORM_data1:
+    case K.DW_FORM_ref1:
+    case K.DW_FORM_flag:
+    case K.DW_FORM_strx1:
+    case K.DW_FORM_addrx1:
+      return 1;
+    case K.DW_FORM_data2:
+    case K.DW_FORM_ref2:
+    case K.DW_FORM_strx2:
+    case K.DW_FORM_addrx2:
+      return 2;
+    case K.DW_FORM_strx3:
+    case K.DW_FORM_addrx3:
+      return 3;
+    case K.DW_FORM_data4:
+    case K.DW_FORM_ref4:
+    case K.DW_FORM_strx4:
+    case K.DW_FORM_addrx4:
+    case K.DW_FORM_ref_sup4:
+      return 4;
+    case K.DW_FORM_data8:
+    case K.DW_FORM_ref8:
+    case K.DW_FORM_ref_sig8:
+    case K.DW_FORM_ref_sup8:
+      return 8;
+    case K.DW_FORM_data16:
+      return 16;
+    case K.DW_FORM_strp:
+    case K.DW_FORM_sec_offset:
+    case K.DW_FORM_line_strp:
+    case K.DW_FORM_strp_sup:
+    case K.DW_FORM_GNU_ref_alt:
+    case K.DW_FORM_GNU_strp_alt:
+      return u.offsetSize;
+    case K.DW_FORM_ref_addr:
+      // DWARF 2 sized DW_FORM_ref_addr like an address; DWARF 3 made it offset-sized (§7.5.4).
+      return u.version <= 2 ? u.addressSize : u.offsetSize;
+    case K.DW_FORM_flag_present:
+    case K.DW_FORM_implicit_const:
+      return 0;
+    default:
+      return -1;
+  }
+}
+
+/** Advances the cursor over one attribute value of form `form`. */
+export function skipForm(c: Cursor, form: number, u: FormContext): void {
+  const fixed = formSize(form, u);
+  if (fixed >= 0) {
+    c.skip(fixed);
+    return;
+  }
+  switch (form) {
+    case K.DW_FORM_block1:
+      c.skip(c.u8());
+      return;
+    case K.DW_FORM_block2:
+      c.skip(c.u16());
+      return;
+    case K.DW_FORM_block4:
+      c.skip(c.u32());
+      return;
+    case K.DW_FORM_block:
+    case K.DW_FORM_exprloc:
+      c.skip(ulebNum(c));
+      return;
+    case K.DW_FORM_string:
+      skipCstr(c);
+      return;
+    case K.DW_FORM_sdata:
+    case K.DW_FORM_udata:
+    case K.DW_FORM_ref_udata:
+    case K.DW_FORM_strx:
+    case K.DW_FORM_addrx:
+    case K.DW_FORM_loclistx:
+    case K.DW_FORM_rnglistx:
+    case K.DW_FORM_GNU_addr_index:
+    case K.DW_FORM_GNU_str_index:
+      skipLeb(c);
+      return;
+    case K.DW_FORM_indirect: {
+      // §7.5.3: the actual form precedes the value.
+      const actual = ulebNum(c);
+      if (actual === K.DW_FORM_indirect) throw new OopsError("E_DWARF_FORM", "nested DW_FORM_indirect", c.base + c.pos);
+      skipForm(c, actual, u);
+      return;
+    }
+    default:
+      throw new OopsError("E_DWARF_FORM", `form 0x${form.toString(16)}`, c.base + c.pos);
+  }
+}
+
+function skipCstr(c: Cursor): void {
+  const end = c.bytes.indexOf(0, c.pos);
+  if (end < 0) throw new OopsError("E_UNTERMINATED_STRING", undefined, c.base + c.pos);
+  c.pos = end + 1;
+}
+
+/** An attribute value as encoded; string, address and list indices are resolved by the reader. */
+export type AttrValue =
+  | { readonly k: "addr"; readonly v: bigint }
+  | { readonly k: "addrx"; readonly v: number }
+  | { readonly k: "const"; readonly v: bigint; readonly signed: boolean; readonly size: number }
+  | { readonly k: "flag"; readonly v: boolean }
+  /** A reference, already made a section offset in the unit's own section. */
+  | { readonly k: "ref"; readonly v: number }
+  | { readonly k: "refsig"; readonly v: bigint }
+  | { readonly k: "str"; readonly v: string }
+  | { readonly k: "strp"; readonly section: ".debug_str" | ".debug_line_str"; readonly v: number }
+  | { readonly k: "strx"; readonly v: number }
+  | { readonly k: "secoff"; readonly v: number }
+  | { readonly k: "loclistx"; readonly v: number }
+  | { readonly k: "rnglistx"; readonly v: number }
+  | { readonly k: "block"; readonly v: Uint8Array }
+  | { readonly k: "unsupported"; readonly form: number };
+
+/** Decodes one attribute value. `unitOffset` is the section offset references are relative to. */
+export function readForm(c: Cursor, form: number, u: FormContext, unitOffset: number, implicit?: bigint): AttrValue {
+  switch (form) {
+    case K.DW_FORM_addr:
+      return { k: "addr", v: c.uN(u.addressSize) };
+    case K.DW_FORM_addrx:
+    case K.DW_FORM_GNU_addr_index:
+      return { k: "addrx", v: ulebNum(c) };
+    case K.DW_FORM_addrx1:
+      return { k: "addrx", v: c.u8() };
+    case K.DW_FORM_addrx2:
+      return { k: "addrx", v: c.u16() };
+    case K.DW_FORM_addrx3:
+      return { k: "addrx", v: u24(c) };
+    case K.DW_FORM_addrx4:
+      return { k: "addrx", v: c.u32() };
+    case K.DW_FORM_data1:
+      return { k: "const", v: BigInt(c.u8()), signed: false, size: 1 };
+    case K.DW_FORM_data2:
+      return { k: "const", v: BigInt(c.u16()), signed: false, size: 2 };
+    case K.DW_FORM_data4:
+      return { k: "const", v: BigInt(c.u32()), signed: false, size: 4 };
+    case K.DW_FORM_data8:
+      return { k: "const", v: c.u64(), signed: false, size: 8 };
+    case K.DW_FORM_data16:
+      return { k: "block", v: c.slice(16, "data16") };
+    case K.DW_FORM_sdata:
+      return { k: "const", v: c.sleb(), signed: true, size: 0 };
+    case K.DW_FORM_udata:
+      return { k: "const", v: c.uleb(), signed: false, size: 0 };
+    case K.DW_FORM_implicit_const:
+      return { k: "const", v: implicit ?? 0n, signed: true, size: 0 };
+    case K.DW_FORM_flag:
+      return { k: "flag", v: c.u8() !== 0 };
+    case K.DW_FORM_flag_present:
+      return { k: "flag", v: true };
+    case K.DW_FORM_ref1:
+      return { k: "ref", v: unitOffset + c.u8() };
+    case K.DW_FORM_ref2:
+      return { k: "ref", v: unitOffset + c.u16() };
+    case K.DW_FORM_ref4:
+      return { k: "ref", v: unitOffset + c.u32() };
+    case K.DW_FORM_ref8:
+      return { k: "ref", v: unitOffset + c.u64n("reference") };
+    case K.DW_FORM_ref_udata:
+      return { k: "ref", v: unitOffset + ulebNum(c) };
+    case K.DW_FORM_ref_addr: {
+      const size = u.version <= 2 ? u.addressSize : u.offsetSize;
+      return { k: "ref", v: size === 8 ? c.u64n("reference") : Number(c.uN(size)) };
+    }
+    case K.DW_FORM_ref_sig8:
+      return { k: "refsig", v: c.u64() };
+    case K.DW_FORM_string:
+      return { k: "str", v: c.cstr() };
+    case K.DW_FORM_strp:
+      return { k: "strp", section: ".debug_str", v: offsetOf(c, u) };
+    case K.DW_FORM_line_strp:
+      return { k: "strp", section: ".debug_line_str", v: offsetOf(c, u) };
+    case K.DW_FORM_strx:
+    case K.DW_FORM_GNU_str_index:
+      return { k: "strx", v: ulebNum(c) };
+    case K.DW_FORM_strx1:
+      return { k: "strx", v: c.u8() };
+    case K.DW_FORM_strx2:
+      return { k: "strx", v: c.u16() };
+    case K.DW_FORM_strx3:
+      return { k: "strx", v: u24(c) };
+    case K.DW_FORM_strx4:
+      return { k: "strx", v: c.u32() };
+    case K.DW_FORM_sec_offset:
+      return { k: "secoff", v: offsetOf(c, u) };
+    case K.DW_FORM_loclistx:
+      return { k: "loclistx", v: ulebNum(c) };
+    case K.DW_FORM_rnglistx:
+      return { k: "rnglistx", v: ulebNum(c) };
+    case K.DW_FORM_block1:
+      return { k: "block", v: c.slice(c.u8(), "block") };
+    case K.DW_FORM_block2:
+      return { k: "block", v: c.slice(c.u16(), "block") };
+    case K.DW_FORM_block4:
+      return { k: "block", v: c.slice(c.u32(), "block") };
+    case K.DW_FORM_block:
+    case K.DW_FORM_exprloc:
+      return { k: "block", v: c.slice(ulebNum(c), "block") };
+    case K.DW_FORM_indirect: {
+      const actual = ulebNum(c);
+      if (actual === K.DW_FORM_indirect) throw new OopsError("E_DWARF_FORM", "nested DW_FORM_indirect", c.base + c.pos);
+      return readForm(c, actual, u, unitOffset, implicit);
+    }
+    case K.DW_FORM_strp_sup:
+    case K.DW_FORM_ref_sup4:
+    case K.DW_FORM_ref_sup8:
+    case K.DW_FORM_GNU_ref_alt:
+    case K.DW_FORM_GNU_strp_alt:
+      // Values in a supplementary (dwz) file we do not have: skip them, report them as unknown.
+      skipForm(c, form, u);
+      return { k: "unsupported", form };
+    default:
+      throw new OopsError("E_DWARF_FORM", `form 0x${form.toString(16)}`, c.base + c.pos);
+  }
+}
+
+function u24(c: Cursor): number {
+  const a = c.u8();
+  const b = c.u8();
+  const d = c.u8();
+  return c.littleEndian ? a | (b << 8) | (d << 16) : (a << 16) | (b << 8) | d;
+}
+
+function offsetOf(c: Cursor, u: FormContext): number {
+  return u.offsetSize === 8 ? c.u64n() : c.u32();
+}
+
+// --- The flat DIE index ---
+
+/**
+ * All DIEs of one unit in document order. DIE `i` spans the subtree `i .. end[i]-1`; its children
+ * are reached by starting at `i+1` and jumping to `end[child]` for each next sibling.
+ */
+export class DieIndex {
+  readonly offset: number[] = [];
+  readonly code: number[] = [];
+  readonly tag: number[] = [];
+  readonly parent: number[] = [];
+  readonly end: number[] = [];
+
+  get count(): number {
+    return this.offset.length;
+  }
+
+  /** Index of the DIE at section offset `off`, or -1 (binary search; offsets are increasing). */
+  find(off: number): number {
+    const o = this.offset;
+    let lo = 0;
+    let hi = o.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = o[mid] as number;
+      if (v === off) return mid;
+      if (v < off) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+}
+
+/**
+ * Walks every DIE of a unit once (§7.5.2: a DIE is an abbreviation code followed by its attribute
+ * values; a 0 code ends a sibling chain). `bytes` are the unit's bytes, `bytes[0]` at section offset
+ * `h.offset`. Attribute values are skipped, whole DIEs at a time when all their forms are fixed-size.
+ */
+export function indexDies(bytes: Uint8Array, littleEndian: boolean, h: UnitHeader, abbrevs: AbbrevTable): DieIndex {
+  const ix = new DieIndex();
+  const c = new Cursor(bytes, littleEndian, h.offset, h.dieOffset - h.offset);
+  const fixed = new Map<Abbrev, number>();
+  const stack: number[] = [];
+  const unitEnd = h.size;
+  while (c.pos < unitEnd) {
+    const off = h.offset + c.pos;
+    const code = ulebNum(c);
+    if (code === 0) {
+      const top = stack.pop();
+      if (top === undefined) {
+        // Padding after the last DIE (some producers emit trailing zeros): accept it.
+        continue;
+      }
+      ix.end[top] = ix.offset.length;
+      continue;
+    }
+    const a = abbrevOf(abbrevs, code);
+    if (!a) throw new OopsError("E_DWARF_ABBREV", `unknown abbreviation code ${code}`, off);
+    const i = ix.offset.length;
+    ix.offset.push(off);
+    ix.code.push(code);
+    ix.tag.push(a.tag);
+    ix.parent.push(stack.length ? (stack[stack.length - 1] as number) : -1);
+    ix.end.push(i + 1);
+    let size = fixed.get(a);
+    if (size === undefined) {
+      size = 0;
+      for (const f of a.forms) {
+        const s = formSize(f, h);
+        if (s < 0) {
+          size = -1;
+          break;
+        }
+        size += s;
+      }
+      fixed.set(a, size);
+    }
+    if (size >= 0) c.skip(size);
+    else for (const f of a.forms) skipForm(c, f, h);
+    if (a.hasChildren) stack.push(i);
+    if (stack.length === 0 && i === 0 && !a.hasChildren) break;
+  }
+  // A truncated unit leaves open subtrees: close them at the end.
+  for (const top of stack) ix.end[top] = ix.offset.length;
+  return ix;
+}
+
+/** Reads attribute `at` of the DIE at unit-relative position `pos`, or undefined when absent. */
+export function readAttr(
+  bytes: Uint8Array,
+  littleEndian: boolean,
+  h: UnitHeader,
+  abbrevs: AbbrevTable,
+  dieOffset: number,
+  at: number,
+): AttrValue | undefined {
+  const c = new Cursor(bytes, littleEndian, h.offset, dieOffset - h.offset);
+  const a = abbrevOf(abbrevs, ulebNum(c));
+  if (!a) throw new OopsError("E_DWARF_ABBREV", "unknown abbreviation code", dieOffset);
+  const n = a.attrs.length;
+  for (let k = 0; k < n; k++) {
+    const f = a.forms[k] as number;
+    if (a.attrs[k] === at) return readForm(c, f, h, h.offset, a.consts[k]);
+    skipForm(c, f, h);
+  }
+  return undefined;
+}
+
+/** All attributes of a DIE, in abbreviation order. */
+export function readAttrs(
+  bytes: Uint8Array,
+  littleEndian: boolean,
+  h: UnitHeader,
+  abbrevs: AbbrevTable,
+  dieOffset: number,
+): { at: number; form: number; value: AttrValue }[] {
+  const c = new Cursor(bytes, littleEndian, h.offset, dieOffset - h.offset);
+  const a = abbrevOf(abbrevs, ulebNum(c));
+  if (!a) throw new OopsError("E_DWARF_ABBREV", "unknown abbreviation code", dieOffset);
+  const out: { at: number; form: number; value: AttrValue }[] = [];
+  for (let k = 0; k < a.attrs.length; k++) {
+    const f = a.forms[k] as number;
+    out.push({ at: a.attrs[k] as number, form: f, value: readForm(c, f, h, h.offset, a.consts[k]) });
+  }
+  return out;
+}

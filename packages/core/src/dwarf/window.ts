@@ -1,0 +1,94 @@
+/**
+ * Turns one named debug section into bytes the synchronous parsers can walk: a small section is
+ * fetched whole once; a large one (a vmlinux's `.debug_loclists` or `.debug_str` runs to tens of MB)
+ * is fetched by range, a window at a time, so only the parts a query touches are ever in memory.
+ * `at(offset, parse)` runs a parser over a window starting at `offset` and, when the parser runs off
+ * the window's end (`E_TRUNCATED`), retries with a window twice as large, up to the section's end.
+ */
+
+import { Cursor } from "../binary/cursor.js";
+import { OopsError } from "../errors.js";
+import type { DebugSections } from "./sections.js";
+
+/** Sections up to this size are read whole; larger ones by range. */
+const WHOLE_LIMIT = 4 * 1024 * 1024;
+const FIRST_WINDOW = 512;
+
+export class SectionWindow {
+  readonly size: number;
+  private whole: Promise<Uint8Array | undefined> | undefined;
+  /** Windows of a large section already fetched, by start offset. */
+  private readonly windows = new Map<number, Uint8Array>();
+
+  constructor(
+    private readonly sections: DebugSections,
+    readonly name: string,
+  ) {
+    this.size = sections.sectionSize(name) ?? 0;
+  }
+
+  get present(): boolean {
+    return this.sections.sectionSize(this.name) !== undefined;
+  }
+
+  /** The whole section, fetched once (callers use it for sections they must walk end to end). */
+  async all(): Promise<Uint8Array> {
+    if (!this.whole) this.whole = this.sections.section(this.name);
+    const b = await this.whole;
+    if (!b) throw new OopsError("E_DWARF_MISSING", `no ${this.name} section`);
+    return b;
+  }
+
+  /** `length` bytes at `offset` (clamped at the section's end), as a copy-free view when possible. */
+  async range(offset: number, length: number): Promise<Uint8Array> {
+    if (offset < 0 || offset > this.size)
+      throw new OopsError("E_TRUNCATED", `${this.name} offset 0x${offset.toString(16)} past its end`, offset);
+    if (this.size <= WHOLE_LIMIT) {
+      const b = await this.all();
+      return b.subarray(offset, Math.min(b.length, offset + length));
+    }
+    return this.sections.sectionRange(this.name, offset, Math.min(length, this.size - offset));
+  }
+
+  /**
+   * Run `parse` over a cursor positioned at section offset `offset`; the cursor's `base` is `offset`,
+   * so errors name section offsets. Grows the window on truncation.
+   */
+  async at<T>(offset: number, parse: (c: Cursor) => T, firstWindow = FIRST_WINDOW): Promise<T> {
+    if (!this.present) throw new OopsError("E_DWARF_MISSING", `no ${this.name} section`);
+    if (offset < 0 || offset >= this.size)
+      throw new OopsError("E_TRUNCATED", `${this.name} offset 0x${offset.toString(16)} past its end`, offset);
+    if (this.size <= WHOLE_LIMIT) {
+      const b = await this.all();
+      return parse(new Cursor(b, this.sections.littleEndian, 0, offset));
+    }
+    let len = firstWindow;
+    for (;;) {
+      const want = Math.min(len, this.size - offset);
+      let bytes = this.windows.get(offset);
+      if (!bytes || bytes.length < want) {
+        bytes = await this.sections.sectionRange(this.name, offset, want);
+        this.windows.set(offset, bytes);
+      }
+      try {
+        return parse(new Cursor(bytes, this.sections.littleEndian, offset, 0));
+      } catch (e) {
+        if (!(e instanceof OopsError) || e.code !== "E_TRUNCATED" || want >= this.size - offset) throw e;
+        len *= 4;
+      }
+    }
+  }
+
+  /** NUL-terminated string at `offset` (for `.debug_str` / `.debug_line_str`). */
+  cstr(offset: number): Promise<string> {
+    return this.at(
+      offset,
+      (c) => {
+        // No NUL inside this window yet: ask for a larger one rather than failing.
+        if (c.bytes.indexOf(0, c.pos) < 0) c.need(c.remaining + 1, "string");
+        return c.cstr();
+      },
+      128,
+    );
+  }
+}

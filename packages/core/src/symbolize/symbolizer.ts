@@ -1,0 +1,142 @@
+/**
+ * The symbolizer over an object's DWARF: turns an address, or a `symbol+offset` as the kernel prints
+ * it, into source frames innermost first — the innermost frame takes file/line/column from the line
+ * table row of the pc, each outer frame the `DW_AT_call_file`/`call_line`/`call_column` of the inlined
+ * subroutine nested in it (DWARF 5 §3.3.8) — answering as `llvm-symbolizer --functions=short -i` does.
+ * It also answers "which member is at this offset of struct X" and "which variables live at this pc".
+ */
+
+import * as K from "../dwarf/constants.js";
+import { type DieRef, DwarfReader, type Unit } from "../dwarf/reader.js";
+import type { DebugSections } from "../dwarf/sections.js";
+import { type MemberPath, memberAt, type TypeQueryOptions } from "../dwarf/typeinfo.js";
+import { type VariableAt, variablesAt } from "../dwarf/variables.js";
+import { OopsError } from "../errors.js";
+import type { SourceFrame, SymbolizeQuery, Symbolizer } from "./types.js";
+
+/** One symbol as an object's symbol table gives it. */
+export interface SymbolInfo {
+  readonly name: string;
+  /** `st_value`: absolute in linked objects, section-relative in relocatable ones. */
+  readonly address: bigint;
+  readonly size: bigint;
+  /** Section the symbol is defined in (needed for relocatable objects). */
+  readonly section?: string;
+}
+
+/** What the symbolizer needs from a symbol table (the ELF layer's table satisfies it). */
+export interface SymbolLookup {
+  /** Every symbol of that name (same-name static functions give several). */
+  byName(name: string): readonly SymbolInfo[];
+  /** The function symbol covering `address`, for code DWARF does not describe. */
+  at?(address: bigint, section?: string): SymbolInfo | undefined;
+}
+
+export class DwarfSymbolizer implements Symbolizer {
+  readonly reader: DwarfReader;
+
+  constructor(
+    readonly sections: DebugSections,
+    readonly symbols?: SymbolLookup,
+  ) {
+    this.reader = new DwarfReader(sections);
+  }
+
+  /** The DWARF address a query names (section base added, symbol resolved, return address − 1). */
+  resolve(q: SymbolizeQuery): { pc: bigint; section?: string } {
+    let addr: bigint;
+    let section = q.section;
+    if (q.symbol !== undefined) {
+      const cands = this.symbols?.byName(q.symbol) ?? [];
+      if (cands.length === 0) throw new OopsError("E_DWARF_SYMBOL", `no symbol ${q.symbol}`);
+      // The kernel prints `func+off/size`: the size tells same-name statics apart.
+      const pick = (q.size !== undefined ? cands.find((s) => s.size === q.size) : undefined) ?? cands[0];
+      if (!pick) throw new OopsError("E_DWARF_SYMBOL", `no symbol ${q.symbol}`);
+      addr = pick.address + (q.offset ?? 0n);
+      section = pick.section ?? section;
+    } else if (q.address !== undefined) {
+      addr = q.address;
+    } else throw new OopsError("E_USAGE", "a query needs an address or a symbol");
+    if (section !== undefined) addr += this.sections.sectionAddress?.(section) ?? 0n;
+    if (q.returnAddress && addr > 0n) addr -= 1n;
+    return section === undefined ? { pc: addr } : { pc: addr, section };
+  }
+
+  async symbolize(q: SymbolizeQuery): Promise<SourceFrame[]> {
+    const { pc, section } = this.resolve(q);
+    return this.framesAt(pc, section);
+  }
+
+  /** Frames for a DWARF address, innermost first. */
+  async framesAt(pc: bigint, section?: string): Promise<SourceFrame[]> {
+    const r = this.reader;
+    const unit = await r.unitForAddress(pc);
+    const fallbackName = () => this.symbols?.at?.(pc, section)?.name;
+    if (!unit) {
+      const f = fallbackName();
+      return [f === undefined ? { inlined: false } : { function: f, inlined: false }];
+    }
+    const [chain, table] = await Promise.all([r.inlineChain(unit, pc), r.lineTable(unit)]);
+    const row = table ? table.lookup(pc) : -1;
+    let file: string | undefined;
+    let line = 0;
+    let column = 0;
+    if (table && row >= 0) {
+      file = table.paths[table.rowFile[row] as number];
+      line = table.rowLine[row] as number;
+      column = table.rowColumn[row] as number;
+    }
+    if (chain.length === 0) {
+      const f = fallbackName();
+      return [frame(f, file, line, column, false)];
+    }
+    const frames: SourceFrame[] = [];
+    for (let k = chain.length - 1; k >= 0; k--) {
+      const d: DieRef = { unit, i: chain[k] as number };
+      let name = await r.dieName(d);
+      if (name === undefined && k === 0) name = fallbackName();
+      frames.push(frame(name, file, line, column, k > 0));
+      if (k > 0) {
+        // The next (outer) frame is positioned at this inlined subroutine's call site.
+        const cf = DwarfReader.num(r.attr(d, K.DW_AT_call_file));
+        file = cf !== undefined && table ? table.paths[cf] : undefined;
+        line = DwarfReader.num(r.attr(d, K.DW_AT_call_line)) ?? 0;
+        column = DwarfReader.num(r.attr(d, K.DW_AT_call_column)) ?? 0;
+      }
+    }
+    return frames;
+  }
+
+  /**
+   * The member at byte `offset` of a type, e.g. `memberAt("struct bonding", 0x268)` →
+   * `alb_info.rx_hashtbl`. `pc` (optional) names the unit to search first.
+   */
+  memberAt(typeName: string, offset: number | bigint, opts: TypeQueryOptions = {}): Promise<MemberPath | undefined> {
+    return memberAt(this.reader, typeName, Number(offset), opts);
+  }
+
+  /** Variables and parameters in scope at `pc`, innermost scope first, with their location there. */
+  async variablesAt(q: SymbolizeQuery | bigint): Promise<VariableAt[]> {
+    const pc = typeof q === "bigint" ? q : this.resolve(q).pc;
+    const unit = await this.reader.unitForAddress(pc);
+    if (!unit) return [];
+    return variablesAt(this.reader, unit, pc);
+  }
+
+  /** The unit holding `pc` (for callers that want to scope type lookups). */
+  unitAt(pc: bigint): Promise<Unit | undefined> {
+    return this.reader.unitForAddress(pc);
+  }
+}
+
+function frame(fn: string | undefined, file: string | undefined, line: number, column: number, inlined: boolean) {
+  const f: SourceFrame = { inlined, line, column };
+  if (fn !== undefined) f.function = fn;
+  if (file !== undefined) f.file = file;
+  return f;
+}
+
+/** A symbolizer over an object's debug sections and (optionally) its symbol table. */
+export function openSymbolizer(sections: DebugSections, symbols?: SymbolLookup): DwarfSymbolizer {
+  return new DwarfSymbolizer(sections, symbols);
+}
