@@ -1,0 +1,606 @@
+/**
+ * `explainCrash`: turns a parsed crash (registers at the fault, reported fault address, arch) and
+ * the instructions decoded from its `Code:` window into an `Explanation`: the faulting memory
+ * operand with its effective address recomputed from the dump and checked against the reported
+ * address; the backward slice that produced its base and index registers, each step with its value
+ * and meaning; and a verdict no stronger than the data (NULL pointer + field, NULL array base +
+ * index × stride + field, poison values, non-canonical or user addresses, stack guard page,
+ * misalignment, deliberate BUG/WARN traps, or an honest "unknown").
+ */
+
+import type { ArchId } from "../arch/types.js";
+import type { Instruction, MemOperand } from "../disasm/types.js";
+import type { Crash } from "../oops/model.js";
+import { semanticsFor } from "./semantics/index.js";
+import type { Effect, Expr } from "./semantics/types.js";
+import { exprReads } from "./semantics/types.js";
+import { hx, memText, Slice, text } from "./slice.js";
+import type { Access, Explanation, Step, Verdict } from "./types.js";
+
+// Addresses below this are treated as "NULL + offset": the kernel never maps page 0 and the default
+// mmap_min_addr is 4096 (x86) to 65536 (arm, CONFIG_DEFAULT_MMAP_MIN_ADDR); struct fields past
+// 64 KiB are rare enough that a larger value is called a wild pointer instead.
+const NULL_LIMIT = 0x10000n;
+
+// x86-64 generic KASAN maps address a to shadow byte (a >> 3) + KASAN_SHADOW_OFFSET
+// (arch/x86/Kconfig: KASAN_SHADOW_OFFSET 0xdffffc0000000000).
+const KASAN_SHADOW_OFFSET_X86_64 = 0xdffffc0000000000n;
+
+/** Top of the user half of the address space per 64-bit arch (4-level / 48-bit layouts). */
+const USER_TOP: Partial<Record<ArchId, bigint>> = {
+  x86_64: 0x0000800000000000n,
+  arm64: 0x0001000000000000n,
+  riscv64: 0x0000004000000000n,
+  ppc64: 0x0010000000000000n,
+  // MIPS64: xuseg is 0 .. 2^40 on Octeon-class cores (segment bits 63..62 = 00).
+  mips64: 0x0000010000000000n,
+  mips32: 0x80000000n,
+  i386: 0xc0000000n,
+  arm: 0xbf000000n,
+};
+
+export function explainCrash(crash: Crash, instructions: Instruction[]): Explanation {
+  const unknowns: string[] = [];
+  const notes: string[] = [];
+  const arch = crash.arch;
+  const fault = reportedFaultAddress(crash, notes);
+  const regs = crash.registers;
+
+  if (!arch) {
+    unknowns.push("the architecture could not be determined from the log");
+    return { steps: [], verdict: addressOnlyVerdict(undefined, fault, crash, unknowns), unknowns, notes };
+  }
+  if (arch.startsWith("mips")) mipsCause(regs, notes);
+
+  // An instruction fetch from the fault address: the pc itself is bad (RIP == CR2), nothing was decoded.
+  const pc = crash.pc?.address;
+  if (fault !== undefined && pc !== undefined && fault === pc) {
+    return { steps: [], verdict: badJump(fault), unknowns, notes };
+  }
+
+  const sem = semanticsFor(arch);
+  let f = instructions.findIndex((i) => i.faulting);
+  if (!sem || f < 0 || instructions.length === 0) {
+    if (instructions.length === 0) unknowns.push("no decoded Code: window, so the faulting instruction is unknown");
+    else if (f < 0) unknowns.push("the Code: window does not mark the faulting instruction");
+    else unknowns.push(`no instruction semantics for ${arch}`);
+    return { steps: [], verdict: addressOnlyVerdict(arch, fault, crash, unknowns), unknowns, notes };
+  }
+
+  // MIPS: with Cause.BD set, EPC points at the branch and the fault is in its delay slot (MIPS64 Vol. III,
+  // Cause register bit 31).
+  const first = sem.effect(instructions[f] as Instruction);
+  const cause = regs.cause;
+  if (first.delaySlot && !first.mem && cause !== undefined && cause & 0x80000000n && f + 1 < instructions.length) {
+    notes.push(`Cause.BD is set: the fault is in the delay slot of ${text(instructions[f])}`);
+    f += 1;
+  }
+  const slice = new Slice(sem, instructions, f, regs);
+  const faulting = instructions[f] as Instruction;
+  const fx = slice.effects[f] as Effect;
+
+  if (fx.control === "trap" || isTrapMnemonic(faulting.mnemonic)) {
+    return { steps: [], verdict: trapVerdict(crash, faulting), unknowns, notes };
+  }
+  if (!fx.mem) {
+    unknowns.push(`the faulting instruction ${text(faulting)} has no memory operand this table models`);
+    return { steps: [], verdict: addressOnlyVerdict(arch, fault, crash, unknowns), unknowns, notes };
+  }
+
+  const m = fx.mem.mem;
+  const access = computeAccess(slice, f, fx, fault);
+  if (slice.start > 0) notes.push(`the slice starts after ${text(instructions[slice.start - 1])} (a control transfer)`);
+
+  const steps: Step[] = [];
+  const seen = new Set<string>();
+  for (const r of [m.base, m.index]) if (r) explainReg(slice, r, f, 0, steps, seen);
+
+  const verdict = accessVerdict(arch, slice, f, m, access, crash, notes, unknowns);
+  return { access, steps, verdict, unknowns, notes };
+}
+
+/** The fault address as reported, ignoring CR2 for #GP (a general protection fault does not load CR2). */
+function reportedFaultAddress(crash: Crash, notes: string[]): bigint | undefined {
+  const nc = /non-canonical address (0x[0-9a-f]+)/i.exec(crash.report);
+  if (nc?.[1]) return BigInt(nc[1]);
+  const a = crash.fault.address;
+  if (crash.kind === "general-protection" && a !== undefined && a === crash.registers.cr2) {
+    notes.push("CR2 is not the fault address of a general protection fault (#GP does not load CR2); it is ignored");
+    return undefined;
+  }
+  return a;
+}
+
+// MIPS Cause.ExcCode (bits 6..2), MIPS64 Architecture Vol. III, table "Cause Register ExcCode Field".
+const MIPS_EXC: Record<number, string> = {
+  1: "Mod (store to a read-only TLB page)",
+  2: "TLBL (TLB miss or invalid entry on a load or instruction fetch)",
+  3: "TLBS (TLB miss or invalid entry on a store)",
+  4: "AdEL (address error on a load or instruction fetch: misaligned, or a kernel address from user mode)",
+  5: "AdES (address error on a store)",
+  9: "Bp (breakpoint: a break instruction)",
+  10: "RI (reserved instruction)",
+  13: "Tr (trap instruction)",
+};
+function mipsCause(regs: Record<string, bigint>, notes: string[]): void {
+  const c = regs.cause;
+  if (c === undefined) return;
+  const code = Number((c >> 2n) & 0x1fn);
+  const name = MIPS_EXC[code];
+  notes.push(`Cause ${hx(c)}: ExcCode ${code}${name ? ` = ${name}` : ""}`);
+}
+
+function computeAccess(slice: Slice, f: number, fx: Effect, fault: bigint | undefined): Access {
+  const mem = fx.mem as NonNullable<Effect["mem"]>;
+  const m = mem.mem;
+  const parts: string[] = [];
+  let ea: bigint | undefined = m.disp;
+  const missing: string[] = [];
+  for (const [r, scale] of [
+    [m.base, 1n],
+    [m.index, BigInt(m.scale || 1)],
+  ] as const) {
+    if (!r) continue;
+    const v = slice.before(r, f);
+    if (!v) {
+      missing.push(r);
+      ea = undefined;
+      continue;
+    }
+    parts.push(scale === 1n ? `${r} (${hx(v.v)})` : `${r} (${hx(v.v)}) × ${scale}`);
+    if (ea !== undefined) ea += v.v * scale;
+  }
+  if (ea !== undefined) ea = slice.u(ea);
+  const size = mem.size ?? m.size;
+  const a: Access = {
+    instruction: f,
+    kind: mem.op,
+    scale: m.scale || 1,
+    disp: m.disp,
+    text: "",
+  };
+  if (m.base) a.base = m.base;
+  if (m.index) a.index = m.index;
+  if (size !== undefined) a.size = size;
+  if (ea !== undefined) a.effectiveAddress = ea;
+  if (fault !== undefined) a.faultAddress = fault;
+  const formula = `${memText(m)} = ${[...parts, hx(m.disp)].join(" + ")}`;
+  if (ea === undefined) {
+    a.text = `${formula}: ${missing.join(", ")} not in the dump, so the effective address is unknown`;
+  } else if (fault === undefined) {
+    a.text = `${formula} = ${hx(ea)}; the kernel did not print the fault address, so it cannot be checked`;
+  } else {
+    a.matchesFaultAddress = ea === fault;
+    a.text = a.matchesFaultAddress
+      ? `${formula} = ${hx(ea)}, which is the reported fault address`
+      : `${formula} = ${hx(ea)}, but the reported fault address is ${hx(fault)}: they disagree`;
+  }
+  return a;
+}
+
+const OPS: Record<string, string> = {
+  add: "+",
+  sub: "-",
+  mul: "×",
+  and: "&",
+  or: "|",
+  xor: "^",
+  shl: "<<",
+  shr: ">>",
+  sar: ">>(signed)",
+};
+
+/** Render an expression with register names (vals=false) or with their values before j (vals=true). */
+function render(e: Expr, slice: Slice, j: number, vals: boolean): string {
+  switch (e.k) {
+    case "imm":
+      return hx(slice.u(e.v));
+    case "reg": {
+      if (!vals) return e.reg;
+      const k = slice.before(e.reg, j);
+      return k ? hx(k.v) : `${e.reg}(?)`;
+    }
+    case "bin":
+      return `${render(e.a, slice, j, vals)} ${OPS[e.op]} ${render(e.b, slice, j, vals)}`;
+    case "ext":
+      return `${e.signed ? "sign" : "zero"}-extend(low ${e.bits} bits of ${render(e.a, slice, j, vals)})`;
+    case "load":
+      return memText(e.mem);
+    default:
+      return "?";
+  }
+}
+
+function loadAddress(slice: Slice, j: number, m: MemOperand): bigint | undefined {
+  let ea = m.disp;
+  for (const [r, s] of [
+    [m.base, 1n],
+    [m.index, BigInt(m.scale || 1)],
+  ] as const) {
+    if (!r) continue;
+    const v = slice.before(r, j);
+    if (!v) return undefined;
+    ea += v.v * s;
+  }
+  return slice.u(ea);
+}
+
+function describe(e: Expr, slice: Slice, j: number): string {
+  if (e.k === "load") {
+    const ea = loadAddress(slice, j, e.mem);
+    const b = e.mem.base ? slice.before(e.mem.base, j) : undefined;
+    const withVals = b && !e.mem.index ? ` = ${memText({ ...e.mem, base: hx(b.v) })}` : "";
+    const at = ea !== undefined ? ` = ${hx(ea)}` : "";
+    return `loaded (${e.size} byte${e.size > 1 ? "s" : ""}) from ${memText(e.mem)}${withVals}${at}`;
+  }
+  if (e.k === "unknown") return `not modelled (${e.why})`;
+  if (e.k === "imm") return `the constant ${hx(slice.u(e.v))}`;
+  if (e.k === "reg") return `a copy of ${e.reg}`;
+  let s = `${render(e, slice, j, false)} = ${render(e, slice, j, true)}`;
+  const res = slice.eval(e, j);
+  if (res !== undefined) s += ` = ${hx(res)}`;
+  if (e.k === "bin" && e.op === "mul") {
+    const a = slice.eval(e.a, j);
+    const b = slice.eval(e.b, j);
+    if (a !== undefined && b !== undefined) {
+      const [idx, stride] = e.b.k === "imm" || e.a.k !== "imm" ? [a, b] : [b, a];
+      s += ` (index ${hx(idx)} × stride ${hx(stride)})`;
+    }
+  }
+  if (e.k === "bin" && e.op === "shl" && e.b.k === "imm") {
+    const a = slice.eval(e.a, j);
+    if (a !== undefined) s += ` (index ${hx(a)} × stride ${hx(1n << slice.u(e.b.v))})`;
+  }
+  return s;
+}
+
+function explainReg(slice: Slice, r: string, k: number, depth: number, steps: Step[], seen: Set<string>): void {
+  const w = slice.lastWriter(r, k);
+  if (w === undefined || depth > 16) return;
+  const key = `${r}@${w}`;
+  if (seen.has(key)) return;
+  seen.add(key);
+  const fx = slice.effects[w] as Effect;
+  const wr = fx.writes.find((x) => x.reg === r);
+  if (!wr) return;
+  const out = slice.after(r, w);
+  let meaning = describe(wr.value, slice, w);
+  // Say how inputs that are not simply the dumped value were obtained (overwritten registers).
+  for (const s of new Set(exprReads(wr.value))) {
+    const b = slice.before(s, w);
+    if (b && !b.how.startsWith("from the dump") && b.how !== "the zero register") {
+      meaning += slice.writes(w, s)
+        ? `; ${slice.insns[w]?.mnemonic ?? "it"} overwrote ${s}, so its input ${s} = ${hx(b.v)} is ${b.how}`
+        : `; ${s} is overwritten before the fault, its value here ${hx(b.v)} is ${b.how}`;
+    } else if (!b) {
+      meaning += `; the input ${s} is unknown (overwritten later and not recoverable)`;
+    }
+  }
+  if (out && !out.how.startsWith("from the dump") && !out.how.startsWith("computed")) meaning += `; result ${out.how}`;
+  const step: Step = { instruction: w, text: text(slice.insns[w]), register: r, meaning, depth };
+  if (out) step.value = out.v;
+  steps.push(step);
+  for (const s of new Set(exprReads(wr.value))) explainReg(slice, s, w, depth + 1, steps, seen);
+}
+
+// ---- decomposition of an address into pointer root + index × stride + constant ----
+
+type Term =
+  | { k: "const"; v: bigint }
+  | { k: "root"; v?: bigint; text: string; load?: { insn: number; mem: MemOperand; object?: bigint } }
+  | { k: "scaled"; index?: bigint; stride: bigint }
+  | { k: "shadow"; inner: Term[]; v?: bigint };
+
+function linReg(slice: Slice, r: string, k: number, depth: number): Term[] {
+  const w = depth > 16 ? undefined : slice.lastWriter(r, k);
+  const v = slice.before(r, k)?.v;
+  if (w === undefined) return [v === undefined ? { k: "root", text: r } : { k: "root", v, text: r }];
+  const wr = (slice.effects[w] as Effect).writes.find((x) => x.reg === r) as { value: Expr };
+  return linExpr(slice, wr.value, w, r, depth + 1);
+}
+
+function linExpr(slice: Slice, e: Expr, w: number, dst: string, depth: number): Term[] {
+  const val = (x: Expr) => slice.eval(x, w);
+  switch (e.k) {
+    case "imm":
+      return [{ k: "const", v: slice.u(e.v) }];
+    case "reg":
+      return linReg(slice, e.reg, w, depth);
+    case "load": {
+      const v = slice.after(dst, w)?.v;
+      const t: Term = { k: "root", text: memText(e.mem), load: { insn: w, mem: e.mem } };
+      if (v !== undefined) t.v = v;
+      const obj = e.mem.base ? slice.before(e.mem.base, w)?.v : undefined;
+      if (obj !== undefined && t.load) t.load.object = obj;
+      return [t];
+    }
+    case "ext": {
+      const inner = val(e.a);
+      const outer = slice.eval(e, w);
+      if (inner !== undefined && inner === outer) return linExpr(slice, e.a, w, dst, depth);
+      break;
+    }
+    case "bin": {
+      if (e.op === "add") return [...linExpr(slice, e.a, w, dst, depth), ...linExpr(slice, e.b, w, dst, depth)];
+      if (e.op === "sub" && e.b.k === "imm")
+        return [...linExpr(slice, e.a, w, dst, depth), { k: "const", v: slice.u(-e.b.v) }];
+      if (e.op === "mul") {
+        const a = val(e.a);
+        const b = val(e.b);
+        const [idx, stride] = e.b.k === "imm" || e.a.k !== "imm" ? [a, b] : [b, a];
+        if (stride !== undefined)
+          return [idx === undefined ? { k: "scaled", stride } : { k: "scaled", index: idx, stride }];
+      }
+      if (e.op === "shl" && e.b.k === "imm") {
+        const a = val(e.a);
+        const stride = 1n << slice.u(e.b.v);
+        return [a === undefined ? { k: "scaled", stride } : { k: "scaled", index: a, stride }];
+      }
+      if ((e.op === "shr" || e.op === "sar") && e.b.k === "imm" && e.b.v === 3n) {
+        const t: Term = { k: "shadow", inner: linExpr(slice, e.a, w, dst, depth) };
+        const v = slice.eval(e, w);
+        if (v !== undefined) t.v = v;
+        return [t];
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  const v = slice.eval(e, w) ?? slice.after(dst, w)?.v;
+  return [v === undefined ? { k: "root", text: dst } : { k: "root", v, text: dst }];
+}
+
+function accessTerms(slice: Slice, f: number, m: MemOperand): Term[] {
+  const t: Term[] = [];
+  if (m.base) t.push(...linReg(slice, m.base, f, 0));
+  if (m.index) {
+    const it = linReg(slice, m.index, f, 0);
+    const sc = BigInt(m.scale || 1);
+    if (sc === 1n) t.push(...it);
+    else {
+      for (const x of it) {
+        if (x.k === "const") t.push({ k: "const", v: x.v * sc });
+        else if (x.k === "scaled") t.push({ ...x, stride: x.stride * sc });
+        else if (x.k === "root" && x.v !== undefined) t.push({ k: "scaled", index: x.v, stride: sc });
+        else t.push({ k: "scaled", stride: sc });
+      }
+    }
+  }
+  if (m.disp !== 0n) t.push({ k: "const", v: m.disp });
+  return t;
+}
+
+function accessVerdict(
+  arch: ArchId,
+  slice: Slice,
+  f: number,
+  m: MemOperand,
+  access: Access,
+  crash: Crash,
+  notes: string[],
+  unknowns: string[],
+): Verdict {
+  let terms = accessTerms(slice, f, m);
+  // KASAN instrumentation: the access is to the shadow of the real address; explain the real one.
+  if (arch === "x86_64") {
+    const sh = terms.find((t) => t.k === "shadow");
+    const off = terms.find((t) => t.k !== "shadow" && "v" in t && t.v === KASAN_SHADOW_OFFSET_X86_64);
+    if (sh && sh.k === "shadow" && off && terms.length === 2) {
+      const real = sumKnown(sh.inner);
+      notes.push(
+        `the faulting access is KASAN's shadow check: shadow = (address >> 3) + ${hx(KASAN_SHADOW_OFFSET_X86_64)}` +
+          (real !== undefined ? `, for address ${hx(real)} (shadow range ${hx(real & ~7n)}-${hx(real | 7n)})` : ""),
+      );
+      terms = sh.inner;
+    }
+  }
+  const ea = sumKnown(terms) ?? access.effectiveAddress ?? access.faultAddress;
+  const roots = terms.filter((t) => t.k === "root");
+  const scaled = terms.filter((t): t is Extract<Term, { k: "scaled" }> => t.k === "scaled");
+  const field = terms.reduce((s, t) => (t.k === "const" ? s + t.v : s), 0n);
+
+  if (access.matchesFaultAddress === false && access.effectiveAddress !== undefined) {
+    unknowns.push(
+      "the recomputed address disagrees with the reported one; the registers may not be those of this fault",
+    );
+  }
+
+  const root = roots.length === 1 ? roots[0] : undefined;
+  if (root?.k === "root" && root.v === 0n) {
+    const v: Verdict = { kind: "null-pointer", text: "", pointer: 0n, fieldOffset: slice.u(field) };
+    let from = "";
+    if (root.load) {
+      const lf: NonNullable<Verdict["loadedFrom"]> = { text: memText(root.load.mem), offset: root.load.mem.disp };
+      if (root.load.object !== undefined) lf.object = root.load.object;
+      v.loadedFrom = lf;
+      from =
+        ` loaded by ${text(slice.insns[root.load.insn])} from ${lf.text}` +
+        (lf.object !== undefined
+          ? `, i.e. the field at offset ${hx(lf.offset ?? 0n)} of the object at ${hx(lf.object)}`
+          : "");
+    } else {
+      from = ` in ${root.text}`;
+    }
+    const s = scaled[0];
+    if (s && scaled.length === 1) {
+      v.kind = "null-array";
+      if (s.index !== undefined) v.index = s.index;
+      v.stride = s.stride;
+      v.text =
+        `NULL array base: the base pointer is 0${from}; the address is element ${s.index !== undefined ? hx(s.index) : "?"} ` +
+        `of an array of ${hx(s.stride)}-byte (${s.stride}) elements, field at +${hx(slice.u(field))}` +
+        (ea !== undefined ? ` = ${hx(ea)}` : "");
+    } else {
+      v.text = `NULL pointer dereference: the pointer is 0${from}; the access reads the field at offset ${hx(slice.u(field))}`;
+    }
+    return v;
+  }
+
+  const ptr = root?.k === "root" ? root.v : undefined;
+  const special = poisonVerdict(ptr, ea, arch);
+  if (special) return special;
+  return addressOnlyVerdict(arch, ea, crash, unknowns, ptr);
+}
+
+function sumKnown(terms: Term[]): bigint | undefined {
+  let s = 0n;
+  for (const t of terms) {
+    if (t.k === "const") s += t.v;
+    else if (t.k === "root" && t.v !== undefined) s += t.v;
+    else if (t.k === "scaled" && t.index !== undefined) s += t.index * t.stride;
+    else if (t.k === "shadow" && t.v !== undefined) s += t.v;
+    else return undefined;
+  }
+  return BigInt.asUintN(64, s);
+}
+
+// include/linux/poison.h: POISON_FREE 0x6b, POISON_INUSE 0x5a, POISON_END 0xa5; SLUB red zones 0xbb/0xcc
+// (SLUB_RED_INACTIVE/ACTIVE); LIST_POISON1/2 = 0x100/0x122 + POISON_POINTER_DELTA (0xdead000000000000
+// on 64-bit with CONFIG_ILLEGAL_POINTER_VALUE).
+const BYTE_POISON: [number, string][] = [
+  [0x6b, "freed slab object (POISON_FREE 0x6b): use after free"],
+  [0x5a, "slab object poisoned on allocation (POISON_INUSE 0x5a): use of uninitialised memory"],
+  [0xa5, "slab poison end marker (POISON_END 0xa5)"],
+  [0xbb, "inactive SLUB red zone (0xbb)"],
+  [0xcc, "active SLUB red zone (0xcc): out-of-bounds access"],
+];
+
+function repeatsByte(v: bigint, b: number): boolean {
+  // At least the top 4 bytes repeat the poison byte (a field offset may change the low bytes).
+  let n = 0;
+  for (let i = 7; i >= 0; i--) {
+    if (Number((v >> BigInt(i * 8)) & 0xffn) !== b) break;
+    n++;
+  }
+  return n >= 4;
+}
+
+function poisonVerdict(ptr: bigint | undefined, ea: bigint | undefined, arch: ArchId): Verdict | undefined {
+  for (const v of [ptr, ea]) {
+    if (v === undefined) continue;
+    for (const [b, what] of BYTE_POISON) {
+      if (repeatsByte(v, b)) {
+        return { kind: "slab-poison", pointer: v, text: `the pointer ${hx(v)} is slab poison: ${what}` };
+      }
+    }
+    for (const [p, name] of [
+      [0xdead000000000100n, "LIST_POISON1 (list_del'ed entry's next)"],
+      [0xdead000000000122n, "LIST_POISON2 (list_del'ed entry's prev)"],
+    ] as const) {
+      const d = v - p;
+      if (d >= 0n && d < 0x1000n) {
+        return {
+          kind: "list-poison",
+          pointer: p,
+          fieldOffset: d,
+          text: `${hx(v)} is ${name}${d ? ` + ${hx(d)}` : ""}: a list entry was used after list_del()`,
+        };
+      }
+    }
+    if (arch === "x86_64" && v >> 32n === 0xdead4eadn) {
+      return {
+        kind: "non-canonical",
+        pointer: v,
+        text: `${hx(v)} is non-canonical and starts with 0xdead4ead (SPINLOCK_MAGIC): memory holding a spinlock was used as a pointer, typically a use after free or a type confusion`,
+      };
+    }
+  }
+  return undefined;
+}
+
+function addressOnlyVerdict(
+  arch: ArchId | undefined,
+  a: bigint | undefined,
+  crash: Crash,
+  unknowns: string[],
+  ptr?: bigint,
+): Verdict {
+  if (/stack guard page/i.test(crash.report) || crash.kind === "stack-overflow") {
+    return {
+      kind: "stack-guard",
+      text: `the access${a !== undefined ? ` at ${hx(a)}` : ""} hit the stack guard page: the kernel stack overflowed (deep or unbounded recursion, or a large on-stack object)`,
+      ...(a !== undefined ? { pointer: a } : {}),
+    };
+  }
+  if (a === undefined) {
+    unknowns.push("the faulting address is unknown (not printed and not recomputable)");
+    return { kind: "unknown", text: "the data do not say which address faulted" };
+  }
+  const special = poisonVerdict(a, a, arch ?? "x86_64");
+  if (special) return special;
+  if (a < NULL_LIMIT) {
+    unknowns.push("the base register's origin is unknown, so NULL + offset is inferred from the address alone");
+    return {
+      kind: "null-pointer",
+      pointer: 0n,
+      fieldOffset: a,
+      text: `NULL pointer dereference (inferred from the address ${hx(a)}): a field at offset ${hx(a)} of a NULL pointer`,
+    };
+  }
+  if (arch === "x86_64") {
+    const top = a >> 47n;
+    if (top !== 0n && top !== 0x1ffffn) {
+      return {
+        kind: "non-canonical",
+        pointer: ptr ?? a,
+        text: `${hx(a)} is a non-canonical address (bits 63..47 differ): a corrupted or uninitialised pointer`,
+      };
+    }
+  }
+  const userTop = arch ? USER_TOP[arch] : undefined;
+  if (userTop !== undefined && a < userTop) {
+    return {
+      kind: "user-address",
+      pointer: a,
+      text: `${hx(a)} is a user-space address touched from kernel mode without a user-access helper (or with SMAP/PAN blocking it)`,
+    };
+  }
+  unknowns.push(
+    `${hx(a)} looks like a kernel address; the data do not say why it was not mapped (freed, vmalloc hole, wrong object)`,
+  );
+  return {
+    kind: "unknown",
+    pointer: ptr ?? a,
+    text: `the access at ${hx(a)} faulted; the address is a plausible kernel address and the oops alone does not say why it was invalid`,
+  };
+}
+
+const TRAP_MNEMONICS = new Set([
+  "ud2",
+  "ud1",
+  "ud0",
+  "brk",
+  "break",
+  "tw",
+  "twi",
+  "td",
+  "tdi",
+  "trap",
+  "ebreak",
+  "c.ebreak",
+  "udf",
+  "int3",
+]);
+function isTrapMnemonic(m: string): boolean {
+  return TRAP_MNEMONICS.has(m.toLowerCase());
+}
+
+function trapVerdict(crash: Crash, insn: Instruction): Verdict {
+  const kind = crash.kind === "warning" ? "WARN()" : crash.kind === "bug" ? "BUG()" : "BUG()/WARN()";
+  return {
+    kind: "trap",
+    text: `the faulting instruction is the deliberate trap ${text(insn)}: this is ${kind} (the kernel asserting a condition), not a bad memory access`,
+  };
+}
+
+function badJump(a: bigint): Verdict {
+  return {
+    kind: "bad-jump",
+    pointer: a,
+    text:
+      a < NULL_LIMIT
+        ? `instruction fetch from ${hx(a)}: a call or jump through a NULL function pointer${a ? ` (or a pointer read from offset ${hx(a)} of a NULL object)` : ""}`
+        : `instruction fetch from ${hx(a)}: a call or jump through a corrupted function pointer or return address`,
+  };
+}

@@ -1,0 +1,18 @@
+/**
+ * The per-architecture semantic tables behind one lookup, keyed by `ArchId` like every other
+ * per-arch table. `semanticsFor` returns undefined for an architecture without a table (s390x: the
+ * kernel already disassembles its `Krnl Code:` window and the slice is not modelled).
+ */
+
+import type { ArchId } from "../../arch/types.js";
+import { mips32, mips64 } from "./mips.js";
+import type { Semantics } from "./types.js";
+import { i386, x86_64 } from "./x86.js";
+
+const TABLES: Partial<Record<ArchId, Semantics>> = { mips32, mips64, x86_64, i386 };
+
+export function semanticsFor(arch: ArchId): Semantics | undefined {
+  return TABLES[arch];
+}
+
+export type { BinOp, Control, Effect, Expr, Semantics, Write } from "./types.js";
