@@ -10,6 +10,7 @@ export * from "./disasm/index.js";
 export * from "./dwarf/sections.js";
 export * from "./elf/index.js";
 export * from "./errors.js";
+export * from "./explain/index.js";
 export * from "./oops/lines.js";
 export * from "./oops/model.js";
 export * from "./render/index.js";
