@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Builds the ELF reader's test fixtures with Debian's cross compilers and records what the binutils
+# and LLVM tools say about them (the oracle answers the tests compare against), into
+# packages/core/test-data/elf/. Run from anywhere; needs the packages in scripts/apt-packages.txt.
+#
+# For every architecture: a relocatable object (two units joined with `ld -r`, like a kernel module),
+# and a linked executable (-nostdlib, so no C library is needed). Some get compressed-debug variants
+# (gcc -gz=zlib, objcopy --compress-debug-sections=zstd, and the GNU .zdebug form) and the module
+# compressions of .ko.xz / .ko.zst / .ko.gz. Oracle files per fixture:
+#   NAME.sections.txt  readelf -S -W        NAME.symbols.txt  readelf -s -W
+#   NAME.notes.txt     readelf -n           NAME.segments.txt readelf -l -W
+#   NAME.modinfo.txt   readelf -p .modinfo
+#   NAME.reloc.txt     readelf -z -R SECTION for every .debug_* section (decompressed, relocations
+#                      applied; readelf warns about the types it cannot apply, the tests skip those)
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+src="$here/packages/core/test-data/elf/src"
+out="$here/packages/core/test-data/elf"
+tmp="$(mktemp -d)"
+rm -f "$out"/*.ko "$out"/*.o "$out"/*.elf "$out"/*.txt "$out"/*.xz "$out"/*.zst "$out"/*.gz
+trap 'rm -rf "$tmp"' EXIT
+export LC_ALL=C SOURCE_DATE_EPOCH=0
+
+# name | tool prefix | compiler flags
+arches=(
+  "x86_64|x86_64-linux-gnu-|-mcmodel=kernel -mno-red-zone"
+  "i386|i686-linux-gnu-|-m32"
+  "aarch64|aarch64-linux-gnu-|"
+  "arm|arm-linux-gnueabihf-|-mthumb"
+  "mips64|mips64-linux-gnuabi64-|-march=octeon2 -mabi=64 -G 0 -mno-abicalls -fno-pic -mlong-calls"
+  "mips64el|mips64el-linux-gnuabi64-|-mabi=64 -G 0 -mno-abicalls -fno-pic -mlong-calls"
+  "mips|mips-linux-gnu-|-mno-abicalls -fno-pic -G 0"
+  "ppc64le|powerpc64le-linux-gnu-|-mcmodel=medium"
+  "riscv64|riscv64-linux-gnu-|-mcmodel=medany"
+  "s390x|s390x-linux-gnu-|"
+)
+
+oracle() { # file name: write the oracle answers for one fixture
+  local f="$1" n="$2"
+  readelf -S -W "$f" >"$out/$n.sections.txt"
+  readelf -s -W "$f" >"$out/$n.symbols.txt"
+  readelf -n "$f" >"$out/$n.notes.txt" 2>&1 || true
+  readelf -l -W "$f" >"$out/$n.segments.txt" 2>&1 || true
+  readelf -p .modinfo "$f" >"$out/$n.modinfo.txt" 2>&1 || true
+  : >"$out/$n.reloc.txt"
+  for s in $(readelf -S -W "$f" | sed -n 's/^ *\[ *[0-9]*\] \(\.z\?debug_[a-z_.]*\) .*/\1/p'); do
+    readelf -z -R "$s" "$f" >>"$out/$n.reloc.txt" 2>&1 || true
+  done
+}
+
+for spec in "${arches[@]}"; do
+  IFS="|" read -r name prefix flags <<<"$spec"
+  cc="${prefix}gcc"
+  base="-O2 -g -gdwarf-5 -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables -ffreestanding"
+  # shellcheck disable=SC2086
+  $cc $base $flags -c "$src/a.c" -o "$tmp/a.o"
+  # shellcheck disable=SC2086
+  $cc $base $flags -c "$src/b.c" -o "$tmp/b.o"
+  "${prefix}ld" -r "$tmp/a.o" "$tmp/b.o" -o "$out/$name.ko"
+  # shellcheck disable=SC2086
+  $cc $base $flags -nostdlib -static -no-pie -Wl,-e,entry -Wl,--build-id=sha1 -Wl,-z,max-page-size=4096 -Wl,-z,common-page-size=4096 "$tmp/a.o" "$tmp/b.o" -o "$out/$name.elf"
+  oracle "$out/$name.ko" "$name.ko"
+  oracle "$out/$name.elf" "$name.elf"
+done
+
+# DWARF 4 flavour and compressed debug sections, on a 64-bit LE, a 64-bit BE and a 32-bit target.
+for spec in "${arches[0]}" "${arches[4]}" "${arches[3]}"; do
+  IFS="|" read -r name prefix flags <<<"$spec"
+  cc="${prefix}gcc"
+  base="-O2 -g -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables -ffreestanding"
+  # shellcheck disable=SC2086
+  $cc $base -gdwarf-4 $flags -c "$src/a.c" -o "$tmp/a4.o"
+  # shellcheck disable=SC2086
+  $cc $base -gdwarf-4 $flags -c "$src/b.c" -o "$tmp/b4.o"
+  "${prefix}ld" -r "$tmp/a4.o" "$tmp/b4.o" -o "$out/$name-dwarf4.ko"
+  oracle "$out/$name-dwarf4.ko" "$name-dwarf4.ko"
+  # gcc -gz=zlib: SHF_COMPRESSED sections written by the assembler; relocations still index the
+  # uncompressed contents.
+  # shellcheck disable=SC2086
+  $cc $base -gdwarf-5 -gz=zlib $flags -c "$src/a.c" -o "$out/$name-gz-zlib.o"
+  oracle "$out/$name-gz-zlib.o" "$name-gz-zlib.o"
+  "${prefix}objcopy" --compress-debug-sections=zstd "$out/$name.ko" "$out/$name-zstd.ko"
+  oracle "$out/$name-zstd.ko" "$name-zstd.ko"
+  "${prefix}objcopy" --compress-debug-sections=zlib-gnu "$out/$name.ko" "$out/$name-zdebug.ko"
+  oracle "$out/$name-zdebug.ko" "$name-zdebug.ko"
+  "${prefix}objcopy" --compress-debug-sections=zlib "$out/$name.elf" "$out/$name-zlib.elf"
+  oracle "$out/$name-zlib.elf" "$name-zlib.elf"
+done
+
+# Module file compressions, as the kernel's Makefile.modinst makes them.
+xz --check=crc32 --lzma2=dict=1MiB -c "$out/x86_64.ko" >"$out/x86_64.ko.xz"
+zstd -q -T0 --ultra -22 -c "$out/x86_64.ko" >"$out/x86_64.ko.zst"
+gzip -n -9 -c "$out/x86_64.ko" >"$out/x86_64.ko.gz"
+xz --check=crc64 -c "$out/mips64.ko" >"$out/mips64.ko.xz"
+
+echo "fixtures written to packages/core/test-data/elf"
