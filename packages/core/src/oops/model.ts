@@ -56,6 +56,8 @@ export interface Frame extends Location {
   /** `file.c:123` when the log already carries it. */
   file?: string;
   line?: number;
+  /** The exception/interrupt boundary printed just above this frame (`--- interrupt: 300 at …`). */
+  boundary?: string;
 }
 
 export interface CodeWindow {
@@ -93,14 +95,22 @@ export interface Crash {
   kind: CrashKind;
   signature: Signature;
   kernel: { release?: string; version?: string };
-  tainted: { letters: string; meanings: string[] };
+  tainted: { letters: string; meanings: string[]; raw?: string };
   cpu?: number;
   pid?: number;
   comm?: string;
   hardware?: string;
+  /** What decided `endian`: the matching evidence line, or `default` for the architecture's usual order. */
+  endianEvidence?: string;
   /** CPU model when the dump says it (`PrId : 000d9202 (Cavium Octeon II)`). */
   cpuModel?: string;
-  fault: { address?: bigint /** e.g. `read`, `write`, `exec`, when printed */; access?: string };
+  fault: {
+    address?: bigint;
+    /** e.g. `read`, `write`, `exec`, when printed or decoded from a cause register. */
+    access?: string;
+    /** true when `address` is only a hint (x86 GPF "probably for non-canonical address"). */
+    hint?: boolean;
+  };
   pc?: Location;
   /** lr (ARM, AArch64, PowerPC) or ra (MIPS, RISC-V). */
   lr?: Location;
