@@ -10,6 +10,7 @@ import { initDisassembler } from "../disasm/capstone.js";
 import { disassembleCode } from "../disasm/code.js";
 import type { DisasmTarget, Instruction } from "../disasm/types.js";
 import { isOopsError } from "../errors.js";
+import { explainCrash } from "../explain/explain.js";
 import type { Explanation } from "../explain/types.js";
 import type { Crash, ParsedLog } from "../oops/model.js";
 import type { SourceFrame, SymbolizeQuery } from "../symbolize/types.js";
@@ -48,7 +49,7 @@ export async function disassembleCrash(crash: Crash): Promise<Instruction[]> {
 
 /** The stages `analyzeLog` runs when the caller does not replace them. */
 export function defaultStages(): AnalyzeStages {
-  return { disassemble: disassembleCrash };
+  return { disassemble: disassembleCrash, explain: explainCrash };
 }
 
 export interface AnalyzeOptions {

@@ -65,7 +65,20 @@ export function registersThatMatter(ca: CrashAnalysis): RegisterFact[] {
   const a = ca.explanation?.access;
   add(a?.base, "base of the faulting access");
   add(a?.index, "index of the faulting access");
-  for (const s of ca.explanation?.steps ?? []) add(s.register, `set by ${s.text}`);
+  const steps = ca.explanation?.steps ?? [];
+  for (const s of steps) add(s.register, `set by ${s.text}`);
+  // What the slice's instructions read: the object a pointer was loaded from, a multiplier, …
+  for (const s of steps) {
+    const insn = ca.instructions[s.instruction];
+    if (!insn) continue;
+    for (const o of insn.operands) {
+      if (o.kind === "mem") {
+        add(o.mem.base, `address base of ${s.text}`);
+        add(o.mem.index, `address index of ${s.text}`);
+      } else if (o.kind === "reg" && o.access !== "w") add(o.reg, `read by ${s.text}`);
+    }
+    for (const r of insn.regsRead) add(r, `read by ${s.text}`);
+  }
   const f = ca.instructions.find((i) => i.faulting);
   if (f) {
     for (const r of f.regsRead) add(r, "read by the faulting instruction");

@@ -119,6 +119,7 @@ function crashSection(ca: CrashAnalysis, n: number, total: number, p: Paint): st
       const text = `${r.mnemonic.padEnd(7)} ${r.opStr}`.padEnd(Math.max(wText, 8) + 1);
       let line = `${r.faulting ? ">>" : "  "} ${r.where.padStart(wWhere)}${wSym ? ` ${(r.symbolic ?? "").padEnd(wSym)}` : ""}:  ${r.bytes.padEnd(wBytes)}  ${text}`;
       if (r.values.length) line += `  ${p.dim(`; ${r.values.join(" ")}`)}`;
+      line = line.trimEnd();
       out.push(r.faulting ? p.bold(p.red(line)) : r.after ? p.dim(line) : line);
     }
   } else if (c.code?.listing?.length) {
