@@ -13,6 +13,7 @@ import { isOopsError } from "../errors.js";
 import { explainCrash } from "../explain/explain.js";
 import type { Explanation } from "../explain/types.js";
 import type { Crash, ParsedLog } from "../oops/model.js";
+import { parseLog } from "../oops/parse.js";
 import type { SourceFrame, SymbolizeQuery } from "../symbolize/types.js";
 import { type Analysis, type CrashAnalysis, type FrameSource, SCHEMA_VERSION } from "./types.js";
 
@@ -131,4 +132,9 @@ export async function analyzeLog(parsed: ParsedLog, length: number, options: Ana
     rebootLoops: parsed.rebootLoops,
     notes: [...(options.notes ?? [])],
   };
+}
+
+/** Parse console text held in memory and analyse every crash in it. */
+export async function analyze(text: string, options: AnalyzeOptions = {}): Promise<Analysis> {
+  return analyzeLog(parseLog(text), text.length, options);
 }
