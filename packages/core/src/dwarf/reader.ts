@@ -292,6 +292,38 @@ export class DwarfReader {
     return this.signatures;
   }
 
+  /**
+   * Every unit, in section order (`.debug_info`, then `.debug_types`), indexed one at a time — for
+   * queries that no address narrows (a type by name). Units that fail to parse are skipped.
+   */
+  async *allUnits(): AsyncGenerator<Unit> {
+    for (const [section, w] of [
+      [".debug_info", this.info],
+      [".debug_types", this.types],
+    ] as const) {
+      if (!w.present) continue;
+      let pos = 0;
+      while (pos < w.size) {
+        let h: UnitHeader;
+        try {
+          h = await this.header(pos, section);
+        } catch {
+          break;
+        }
+        if (section === ".debug_info") this.noteUnit(pos);
+        let u: Unit | undefined;
+        try {
+          u = await this.unit(pos, section);
+        } catch {
+          u = undefined;
+        }
+        if (u) yield u;
+        if (h.size <= 0) break;
+        pos += h.size;
+      }
+    }
+  }
+
   // --- Attributes ---
 
   attr(d: DieRef, at: number): AttrValue | undefined {
