@@ -487,6 +487,86 @@ function simpleOps(
   return out;
 }
 
+/**
+ * RISC-V compressed instructions (RVC, "C" extension chapter of the unprivileged ISA) as their base
+ * instructions, the way objdump prints them: `c.or a5, a4` is `or a5, a5, a4`, `c.addi sp, 16` is
+ * `addi sp, sp, 16`, `c.ldsp s0, 8(sp)` is `ld s0, 8(sp)`, `c.jr ra` is `ret`. The semantics layer then
+ * needs one rule per operation instead of two, and the destination is always operand 0.
+ */
+const RVC_TWO_TO_THREE = new Set([
+  "c.add",
+  "c.sub",
+  "c.xor",
+  "c.or",
+  "c.and",
+  "c.addw",
+  "c.subw",
+  "c.addi",
+  "c.addiw",
+  "c.andi",
+  "c.slli",
+  "c.srli",
+  "c.srai",
+  "c.addi16sp",
+]);
+const RVC_SAME = new Set([
+  "c.li",
+  "c.lui",
+  "c.mv",
+  "c.lw",
+  "c.ld",
+  "c.sw",
+  "c.sd",
+  "c.lwsp",
+  "c.ldsp",
+  "c.swsp",
+  "c.sdsp",
+  "c.flw",
+  "c.fld",
+  "c.fsw",
+  "c.fsd",
+  "c.fldsp",
+  "c.fsdsp",
+  "c.j",
+  "c.jal",
+  "c.beqz",
+  "c.bnez",
+  "c.ebreak",
+  "c.nop",
+  "c.jalr",
+]);
+
+function opText(o: Operand): string {
+  if (o.kind === "reg") return o.reg;
+  if (o.kind === "imm") return o.value < 0n ? `-0x${(-o.value).toString(16)}` : `0x${o.value.toString(16)}`;
+  const d = o.mem.disp;
+  return `${d === 0n ? "" : d < 0n ? `-0x${(-d).toString(16)}` : `0x${d.toString(16)}`}(${o.mem.base ?? ""})`;
+}
+
+function expandRvc(d: DecodedInsn): void {
+  const mn = d.mnemonic;
+  if (!mn.startsWith("c.")) return;
+  // c.ldsp / c.swsp …: the `sp` suffix only says the base is sp, which the memory operand already holds.
+  const base = /^f?[ls][wd]sp$/.test(mn.slice(2)) ? mn.slice(2, -2) : mn.slice(2);
+  let ops = d.operands;
+  let name = base;
+  if (RVC_TWO_TO_THREE.has(mn)) {
+    const [rd, src] = ops;
+    if (!rd || !src) return;
+    ops = [rd, rd, src];
+    name = mn === "c.addi16sp" ? "addi" : base;
+  } else if (mn === "c.addi4spn") {
+    name = "addi";
+  } else if (mn === "c.jr") {
+    const [rs] = ops;
+    name = rs?.kind === "reg" && rs.reg === "ra" ? "ret" : "jr";
+    if (name === "ret") ops = [];
+  } else if (!RVC_SAME.has(mn)) return;
+  d.mnemonic = name;
+  d.operands = ops;
+  d.opStr = ops.map(opText).join(", ");
+}
+
 const READERS: Record<Family, (m: CsModule, hd: Handle, u: number) => Operand[]> = {
   x86: x86Ops,
   arm64: arm64Ops,
@@ -558,6 +638,7 @@ function readInsn(m: CsModule, hd: Handle, p: number, scratch: number): DecodedI
       if (o.mem.index) out.regsRead.push(o.mem.index);
     }
   }
+  if (hd.family === "riscv") expandRvc(out);
   out.regsRead = uniq(out.regsRead);
   out.regsWritten = uniq(out.regsWritten);
   // writeback flags: arm64 @5, arm @25 of their arch structs; cs_detail.writeback @92 elsewhere.
