@@ -141,14 +141,20 @@ function computeAccess(slice: Slice, f: number, fx: Effect, fault: bigint | unde
     [m.index, BigInt(m.scale || 1)],
   ] as const) {
     if (!r) continue;
-    const v = slice.before(r, f);
-    if (!v) {
+    const k = slice.before(r, f);
+    if (!k) {
       missing.push(r);
       ea = undefined;
       continue;
     }
-    parts.push(scale === 1n ? `${r} (${hx(v.v)})` : `${r} (${hx(v.v)}) × ${scale}`);
-    if (ea !== undefined) ea += v.v * scale;
+    const v = r === m.index ? extendIndex(k.v, m) : k.v;
+    parts.push(scale === 1n ? `${r} (${hx(v)})` : `${r} (${hx(v)}) × ${scale}`);
+    if (ea !== undefined) ea += v * scale;
+  }
+  // %gs:/%fs: (x86 per-CPU and TLS data) add a segment base the dump does not show.
+  if (m.segment === "fs" || m.segment === "gs") {
+    ea = undefined;
+    missing.push(`the ${m.segment} segment base`);
   }
   if (ea !== undefined) ea = slice.u(ea);
   const size = mem.size ?? m.size;
@@ -211,6 +217,13 @@ function render(e: Expr, slice: Slice, j: number, vals: boolean): string {
   }
 }
 
+/** AArch64 `[x1, w2, sxtw #2]`: the index is extended from 32 bits before scaling. */
+function extendIndex(v: bigint, m: MemOperand): bigint {
+  if (m.indexExtend === "sxtw") return BigInt.asIntN(32, v);
+  if (m.indexExtend === "uxtw") return BigInt.asUintN(32, v);
+  return v;
+}
+
 function loadAddress(slice: Slice, j: number, m: MemOperand): bigint | undefined {
   let ea = m.disp;
   for (const [r, s] of [
@@ -220,7 +233,7 @@ function loadAddress(slice: Slice, j: number, m: MemOperand): bigint | undefined
     if (!r) continue;
     const v = slice.before(r, j);
     if (!v) return undefined;
-    ea += v.v * s;
+    ea += (r === m.index ? extendIndex(v.v, m) : v.v) * s;
   }
   return slice.u(ea);
 }

@@ -40,6 +40,20 @@ export class Slice {
     readonly dump: Readonly<Record<string, bigint>>,
   ) {
     this.effects = insns.map((i) => sem.effect(i));
+    // A call returns to the next instruction with the caller-saved registers clobbered (psABI); the
+    // callee-saved ones survive, so a call is a barrier only for the former. With a delay slot the
+    // clobber happens after the slot instruction.
+    this.effects.forEach((e, j) => {
+      if (e.control !== "call") return;
+      const at = e.delaySlot ? j + 1 : j;
+      const target = this.effects[at];
+      if (!target) return;
+      const have = new Set(target.writes.map((w) => w.reg));
+      const clob = sem.callClobbered
+        .filter((r) => !have.has(r))
+        .map((r) => ({ reg: r, value: { k: "unknown", why: "clobbered by the call" } as const }));
+      this.effects[at] = { ...target, writes: [...target.writes, ...clob] };
+    });
     this.mask = (1n << BigInt(sem.width)) - 1n;
     this.start = this.regionStart();
   }
@@ -47,7 +61,7 @@ export class Slice {
   private regionStart(): number {
     for (let j = this.fault - 1; j >= 0; j--) {
       const e = this.effects[j];
-      if (!e?.control) continue;
+      if (!e?.control || e.control === "call") continue;
       // The fault is in this branch's delay slot: the branch executed first, the path goes through it.
       if (e.delaySlot && j === this.fault - 1) continue;
       return j + 1 + (e.delaySlot ? 1 : 0);

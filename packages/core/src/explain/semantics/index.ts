@@ -5,11 +5,15 @@
  */
 
 import type { ArchId } from "../../arch/types.js";
+import { arm } from "./arm.js";
+import { arm64 } from "./arm64.js";
 import { mips32, mips64 } from "./mips.js";
+import { ppc32, ppc64 } from "./ppc.js";
+import { riscv64 } from "./riscv.js";
 import type { Semantics } from "./types.js";
 import { i386, x86_64 } from "./x86.js";
 
-const TABLES: Partial<Record<ArchId, Semantics>> = { mips32, mips64, x86_64, i386 };
+const TABLES: Partial<Record<ArchId, Semantics>> = { mips32, mips64, x86_64, i386, arm64, arm, ppc32, ppc64, riscv64 };
 
 export function semanticsFor(arch: ArchId): Semantics | undefined {
   return TABLES[arch];

@@ -69,6 +69,8 @@ export class Ops {
     if (o.mem.base) m.base = this.norm(o.mem.base)?.reg ?? o.mem.base;
     if (o.mem.index) m.index = this.norm(o.mem.index)?.reg ?? o.mem.index;
     if (o.mem.size !== undefined) m.size = o.mem.size;
+    if (o.mem.segment !== undefined) m.segment = o.mem.segment;
+    if (o.mem.indexExtend !== undefined) m.indexExtend = o.mem.indexExtend;
     return m;
   }
   /** The last operand as an expression: register or immediate. */
