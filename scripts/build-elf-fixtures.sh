@@ -10,6 +10,7 @@
 #   NAME.sections.txt  readelf -S -W        NAME.symbols.txt  readelf -s -W
 #   NAME.notes.txt     readelf -n           NAME.segments.txt readelf -l -W
 #   NAME.modinfo.txt   readelf -p .modinfo
+#   NAME-placed.ko.lines.txt  llvm-dwarfdump --debug-line --verbose, DW_LNE_set_address rows
 #   NAME.reloc.txt     readelf -z -R SECTION for every .debug_* section (decompressed, relocations
 #                      applied; readelf warns about the types it cannot apply, the tests skip those)
 set -euo pipefail
@@ -20,6 +21,9 @@ tmp="$(mktemp -d)"
 rm -f "$out"/*.ko "$out"/*.o "$out"/*.elf "$out"/*.txt "$out"/*.xz "$out"/*.zst "$out"/*.gz
 trap 'rm -rf "$tmp"' EXIT
 export LC_ALL=C SOURCE_DATE_EPOCH=0
+# Compile from the source directory and map it to "." so no path of this machine lands in the DWARF.
+cd "$src"
+map="-fdebug-prefix-map=$src=."
 
 # name | tool prefix | compiler flags
 arches=(
@@ -51,33 +55,45 @@ oracle() { # file name: write the oracle answers for one fixture
 for spec in "${arches[@]}"; do
   IFS="|" read -r name prefix flags <<<"$spec"
   cc="${prefix}gcc"
-  base="-O2 -g -gdwarf-5 -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables -ffreestanding"
+  base="$map -O2 -g -gdwarf-5 -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables -ffreestanding"
   # shellcheck disable=SC2086
-  $cc $base $flags -c "$src/a.c" -o "$tmp/a.o"
+  $cc $base $flags -c a.c -o "$tmp/a.o"
   # shellcheck disable=SC2086
-  $cc $base $flags -c "$src/b.c" -o "$tmp/b.o"
+  $cc $base $flags -c b.c -o "$tmp/b.o"
   "${prefix}ld" -r "$tmp/a.o" "$tmp/b.o" -o "$out/$name.ko"
   # shellcheck disable=SC2086
   $cc $base $flags -nostdlib -static -no-pie -Wl,-e,entry -Wl,--build-id=sha1 -Wl,-z,max-page-size=4096 -Wl,-z,common-page-size=4096 "$tmp/a.o" "$tmp/b.o" -o "$out/$name.elf"
   oracle "$out/$name.ko" "$name.ko"
   oracle "$out/$name.elf" "$name.elf"
+  # The same module with every allocated section given its own address (sh_addr), 1 MiB apart:
+  # LLVM adds sh_addr to the symbol values of ET_REL objects, so llvm-dwarfdump's line programs show
+  # where each DW_LNE_set_address lands once sections are laid out.
+  place=()
+  i=1
+  while read -r sec; do
+    place+=(--change-section-address "$sec=$(printf '0x%x' $((i * 0x100000)))")
+    i=$((i + 1))
+  done < <(readelf -S -W "$out/$name.ko" | sed -n 's/^ *\[ *[0-9]*\] //p' | awk 'NF == 10 && $7 ~ /A/ { print $1 }')
+  "${prefix}objcopy" "${place[@]}" "$out/$name.ko" "$out/$name-placed.ko"
+  oracle "$out/$name-placed.ko" "$name-placed.ko"
+  llvm-dwarfdump --debug-line --verbose "$out/$name-placed.ko" | grep DW_LNE_set_address >"$out/$name-placed.ko.lines.txt"
 done
 
 # DWARF 4 flavour and compressed debug sections, on a 64-bit LE, a 64-bit BE and a 32-bit target.
 for spec in "${arches[0]}" "${arches[4]}" "${arches[3]}"; do
   IFS="|" read -r name prefix flags <<<"$spec"
   cc="${prefix}gcc"
-  base="-O2 -g -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables -ffreestanding"
+  base="$map -O2 -g -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables -ffreestanding"
   # shellcheck disable=SC2086
-  $cc $base -gdwarf-4 $flags -c "$src/a.c" -o "$tmp/a4.o"
+  $cc $base -gdwarf-4 $flags -c a.c -o "$tmp/a4.o"
   # shellcheck disable=SC2086
-  $cc $base -gdwarf-4 $flags -c "$src/b.c" -o "$tmp/b4.o"
+  $cc $base -gdwarf-4 $flags -c b.c -o "$tmp/b4.o"
   "${prefix}ld" -r "$tmp/a4.o" "$tmp/b4.o" -o "$out/$name-dwarf4.ko"
   oracle "$out/$name-dwarf4.ko" "$name-dwarf4.ko"
   # gcc -gz=zlib: SHF_COMPRESSED sections written by the assembler; relocations still index the
   # uncompressed contents.
   # shellcheck disable=SC2086
-  $cc $base -gdwarf-5 -gz=zlib $flags -c "$src/a.c" -o "$out/$name-gz-zlib.o"
+  $cc $base -gdwarf-5 -gz=zlib $flags -c a.c -o "$out/$name-gz-zlib.o"
   oracle "$out/$name-gz-zlib.o" "$name-gz-zlib.o"
   "${prefix}objcopy" --compress-debug-sections=zstd "$out/$name.ko" "$out/$name-zstd.ko"
   oracle "$out/$name-zstd.ko" "$name-zstd.ko"

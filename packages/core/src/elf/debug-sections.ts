@@ -4,11 +4,18 @@
  * and, in a relocatable object, with its relocations applied (`relocs.ts`). Sections that need neither
  * are read by range straight from the file, so a 174 MB `.debug_info` of a vmlinux is fetched one
  * compilation unit at a time; the others are built whole once and kept, within a memory budget.
+ *
+ * In a relocatable object every section starts at 0, so `.text` and `.init.text` code would share
+ * addresses in the DWARF. By default ("packed" layout) each allocated section gets its own base —
+ * its sh_addr when a tool has set them apart (LLVM's object reader adds sh_addr to ET_REL symbol
+ * values too; `ld -r` leaves overlapping leftovers such as MIPS's .MIPS.options at 0x18), otherwise consecutive, aligned to sh_addralign, from 0 in section order — and
+ * `sectionAddress()` reports it, so `section`+offset queries stay apart. The "zero" layout keeps
+ * every section at 0, as GNU readelf -R shows relocated contents.
  */
 
 import type { DebugSections } from "../dwarf/sections.js";
 import { OopsError } from "../errors.js";
-import { ET_REL, SHT_DYNSYM, SHT_NOBITS, SHT_SYMTAB } from "./constants.js";
+import { ET_REL, SHF_ALLOC, SHT_DYNSYM, SHT_NOBITS, SHT_SYMTAB } from "./constants.js";
 import type { ElfFile, ElfSection } from "./file.js";
 import { applyRelocations, parseRelocations, relocationSectionsFor } from "./relocs.js";
 import { type ElfSymbol, parseSymbols } from "./symbols.js";
@@ -18,6 +25,8 @@ export interface DebugSectionsOptions {
   memoryBudget?: number;
   /** Apply relocations of ET_REL objects (default true). */
   relocate?: boolean;
+  /** Where allocated sections of an ET_REL object start: "packed" (default) or all at "zero". */
+  layout?: "packed" | "zero";
 }
 
 export class ElfDebugSections implements DebugSections {
@@ -29,6 +38,8 @@ export class ElfDebugSections implements DebugSections {
   private readonly budget: number;
   private readonly relocate: boolean;
   private readonly symtabs = new Map<number, Promise<ElfSymbol[]>>();
+  /** Base address of each allocated section of an ET_REL object, by section index. */
+  private readonly bases = new Map<number, bigint>();
 
   constructor(
     readonly elf: ElfFile,
@@ -39,6 +50,35 @@ export class ElfDebugSections implements DebugSections {
     this.machine = elf.machine;
     this.budget = opts.memoryBudget ?? 512 * 1024 * 1024;
     this.relocate = (opts.relocate ?? true) && elf.type === ET_REL;
+    if (elf.type === ET_REL && (opts.layout ?? "packed") === "packed") {
+      const alloc = elf.sections.filter((x) => (x.flags & BigInt(SHF_ALLOC)) !== 0n);
+      if (alloc.some((x) => x.addr !== 0n) && !overlapping(alloc)) {
+        for (const x of alloc) this.bases.set(x.index, x.addr);
+      } else {
+        let next = 0n;
+        for (const x of alloc) {
+          const align = x.addralign > 1n ? x.addralign : 1n;
+          const base = ((next + align - 1n) / align) * align;
+          this.bases.set(x.index, base);
+          next = base + BigInt(x.size);
+        }
+      }
+    }
+  }
+
+  /** Base address of section `index` under the layout (0 for non-allocated and linked-file sections). */
+  sectionBase(index: number): bigint {
+    return this.bases.get(index) ?? 0n;
+  }
+
+  /**
+   * The address offset 0 of section `name` has in the (relocated) DWARF: its base in an ET_REL object,
+   * its sh_addr in a linked one.
+   */
+  sectionAddress(name: string): bigint | undefined {
+    const s = this.elf.sections.find((x) => x.name === name && (x.flags & BigInt(SHF_ALLOC)) !== 0n);
+    if (!s) return undefined;
+    return this.elf.type === ET_REL ? this.sectionBase(s.index) : s.addr;
   }
 
   /** The ELF section behind a DWARF section name: `.debug_x`, else the GNU-compressed `.zdebug_x`. */
@@ -113,7 +153,7 @@ export class ElfDebugSections implements DebugSections {
     for (const rs of rels) {
       const symbols = await this.symbolsOf(rs.link);
       const entries = parseRelocations(this.elf, await this.elf.sectionData(rs), rs);
-      applyRelocations(this.elf, out, entries, symbols, rs, s.name);
+      applyRelocations(this.elf, out, entries, symbols, rs, s.name, (i) => this.sectionBase(i));
     }
     return out;
   }
@@ -140,4 +180,11 @@ export class ElfDebugSections implements DebugSections {
     }
     return p;
   }
+}
+
+/** True when two non-empty sections' [sh_addr, sh_addr + size) ranges overlap. */
+function overlapping(secs: readonly ElfSection[]): boolean {
+  const r = secs.filter((x) => x.size > 0).sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
+  for (let i = 1; i < r.length; i++) if (r[i]!.addr < r[i - 1]!.addr + BigInt(r[i - 1]!.size)) return true;
+  return false;
 }

@@ -8,6 +8,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { Cursor } from "../binary/cursor.js";
 import { bytesSource } from "../binary/source.js";
 import { OopsError } from "../errors.js";
 import { openMaybeCompressed, sniffCompression } from "./compress.js";
@@ -211,7 +212,8 @@ describe.each(fixtures)("%s", (name) => {
 
   it("has readelf's decompressed and relocated debug sections", async () => {
     const elf = await open(name);
-    const ds = new ElfDebugSections(elf);
+    // readelf -R relocates as if every section of an ET_REL object were at 0.
+    const ds = new ElfDebugSections(elf, { layout: "zero" });
     const dump = text(`${name}.reloc.txt`);
     const parts = dump.split(/^Hex dump of section '([^']+)':$/m);
     let compared = 0;
@@ -286,6 +288,57 @@ describe("relocations", () => {
     expect(err).toBeInstanceOf(OopsError);
     expect(err.code).toBe("E_ELF_RELOCATION");
     expect(err.message).toContain("x86-64 relocation type 119 in .rela.debug_info");
+  });
+});
+
+describe("section layout of relocatable objects", () => {
+  const arches = ["x86_64", "i386", "aarch64", "arm", "mips64", "mips64el", "mips", "ppc64le", "riscv64", "s390x"];
+
+  it.each(arches)("%s: sections placed by sh_addr give llvm-dwarfdump's DW_LNE_set_address values", async (a) => {
+    const elf = await open(`${a}-placed.ko`);
+    const ds = new ElfDebugSections(elf);
+    const line = (await ds.section(".debug_line"))!;
+    const rows = [
+      ...text(`${a}-placed.ko.lines.txt`).matchAll(/^0x([0-9a-f]+): 00 DW_LNE_set_address \(0x([0-9a-f]+)\)$/gm),
+    ];
+    expect(rows.length).toBeGreaterThanOrEqual(3);
+    for (const m of rows) {
+      // Opcode 0x00, ULEB128 length (1 byte here), DW_LNE_set_address (0x02), then the address.
+      const at = Number.parseInt(m[1]!, 16);
+      expect(line[at + 2]).toBe(2);
+      const c = new Cursor(line, elf.littleEndian, 0, at + 3);
+      expect(c.uN(elf.addressSize)).toBe(BigInt(`0x${m[2]}`));
+    }
+    expect(ds.sectionAddress(".text")).toBe(elf.section(".text")!.addr);
+    expect(ds.sectionAddress(".init.text")).toBe(elf.section(".init.text")!.addr);
+  });
+
+  it.each(arches)("%s: the default packed layout keeps allocated sections apart and aligned", async (a) => {
+    const elf = await open(`${a}.ko`);
+    const ds = new ElfDebugSections(elf);
+    const alloc = elf.sections.filter((s) => (s.flags & 2n) !== 0n && s.size > 0);
+    const spans = alloc.map((s) => [ds.sectionBase(s.index), ds.sectionBase(s.index) + BigInt(s.size), s] as const);
+    spans.sort((x, y) => (x[0] < y[0] ? -1 : 1));
+    for (let i = 0; i < spans.length; i++) {
+      const [start, , s] = spans[i]!;
+      if (s.addralign > 1n) expect(start % s.addralign).toBe(0n);
+      if (i > 0) expect(start).toBeGreaterThanOrEqual(spans[i - 1]![1]);
+    }
+    // .text and .init.text are told apart, and the DWARF is relocated against those bases: the
+    // packed line program's set_address values are the placed fixture's (llvm-dwarfdump) values,
+    // each moved from the placed base of its section to the packed one.
+    expect(ds.sectionAddress(".text")).not.toBe(ds.sectionAddress(".init.text"));
+    const placed = await open(`${a}-placed.ko`);
+    const line = (await ds.section(".debug_line"))!;
+    for (const m of text(`${a}-placed.ko.lines.txt`).matchAll(
+      /^0x([0-9a-f]+): 00 DW_LNE_set_address \(0x([0-9a-f]+)\)$/gm,
+    )) {
+      const v = BigInt(`0x${m[2]}`);
+      const sec = placed.sections.find((s) => s.addr !== 0n && v >= s.addr && v < s.addr + BigInt(Math.max(1, s.size)));
+      expect(sec).toBeDefined();
+      const c = new Cursor(line, elf.littleEndian, 0, Number.parseInt(m[1]!, 16) + 3);
+      expect(c.uN(elf.addressSize)).toBe(v - sec!.addr + ds.sectionBase(sec!.index));
+    }
   });
 });
 

@@ -3,7 +3,7 @@
  * non-allocated section, so that DWARF in a module reads the same as in a linked file: references
  * between debug sections become section offsets, and code addresses become offsets into their own
  * section (every section of an ET_REL object is taken to start at address 0, as `addr2line -j` and
- * `llvm-symbolizer` do). Entry formats are the gABI's Elf32/Elf64 Rel and Rela; each machine's types
+ * `llvm-symbolizer` do, unless the caller lays sections out at their own bases). Entry formats are the gABI's Elf32/Elf64 Rel and Rela; each machine's types
  * come from its psABI, cited at its table. The relocation types met in debug sections are data
  * relocations (absolute, PC-relative, TLS-offset, and RISC-V's ADD/SUB/SET arithmetic); a type not in
  * the table is refused with an error naming it, never silently skipped.
@@ -334,6 +334,8 @@ export function applyRelocations(
   symbols: readonly ElfSymbol[],
   relSec: ElfSection,
   targetName: string,
+  /** Address given to offset 0 of each section (by index) when sections are laid out; default 0. */
+  sectionBase?: (shndx: number) => bigint,
 ): void {
   const table = tableFor(elf);
   const le = elf.littleEndian;
@@ -368,7 +370,7 @@ export function applyRelocations(
         `${relSec.name}: ${last.name} at 0x${at.toString(16)} runs past the end of ${targetName} (${data.length} bytes)`,
       );
     const field = readField(data, le, at, last.width);
-    let S = sym ? sym.value : 0n;
+    let S = sym ? sym.value + (sectionBase?.(sym.shndx) ?? 0n) : 0n;
     if (sym?.thumb && (rt1.name === "R_ARM_ABS32" || rt1.name === "R_ARM_REL32")) S |= 1n;
     // REL: the addend is what the field holds (gABI, "Relocation"), sign-extended for sub-64-bit fields.
     let value = rt1.calc(S, r.addend ?? signExtend(field.value, nb), P, field.value);
