@@ -2,24 +2,24 @@
 // Oracle: packages/core/test-data/disasm/*.golden, written by scripts/oracle-objdump.mjs from
 // `objdump -D -b binary -m <machine>` on real oops windows (see windows.json for their sources).
 // The comparison is instruction by instruction at equal offsets: same length, same mnemonic and same
-// operands, modulo the spelling differences listed in ALIASES / normalise() below (each one a
+// operands, modulo the notation differences listed in packages/core/test/disasm-compare.ts (each one a
 // difference of notation between Capstone and objdump, not of meaning).
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { ArchId } from "../arch/types.js";
-import { registerName } from "./capstone.js";
+import {
+  bytesAsObjdump,
+  type GoldenInsn,
+  hex,
+  objdumpMem,
+  sameInstruction,
+  structuredMem,
+} from "../../test/disasm-compare.js";
 import { disassembleCode, initDisassembler } from "./index.js";
-import type { DisasmTarget, Instruction, MemOperand } from "./types.js";
+import type { DisasmTarget, Instruction } from "./types.js";
 
 const dir = new URL("../../test-data/disasm/", import.meta.url);
 
-interface GoldenInsn {
-  offset: number;
-  bytes: string;
-  mnemonic: string;
-  operands: string;
-}
 interface Golden {
   id: string;
   target: DisasmTarget;
@@ -62,191 +62,10 @@ const goldens = readdirSync(dir)
   .sort()
   .map(loadGolden);
 
-/**
- * Mnemonic spellings that differ between Capstone 5 and objdump 2.40 for the same encoding.
- * Key: `arch:capstone` → objdump's spelling.
- */
-export const ALIASES: Record<string, string> = {};
-
-/** Capstone's x86 AT&T mnemonics carry a size suffix where objdump omits it when a register implies it. */
-function x86Mnemonic(cs: string, od: string): boolean {
-  if (cs === od) return true;
-  // movq/movl vs mov; callq vs call; retq vs ret; movabsq vs movabs
-  if (/^[a-z]+[bwlq]$/.test(cs) && cs.slice(0, -1) === od) return true;
-  return false;
-}
-
-function archOf(t: DisasmTarget): ArchId {
-  return t.arch;
-}
-
-/** Operand text → comparable tokens: no sigils, no comments, numbers as decimal, registers as ABI names. */
-function normalise(arch: ArchId, s: string): string {
-  let t = s.toLowerCase();
-  // objdump comments: x86/riscv `# 0x…`, ARM `@ 0x…`, AArch64 `// #…`; symbol hints `<…>`.
-  t = t
-    .replace(/\s+\/\/.*$/, "")
-    .replace(/\s+@.*$/, "")
-    .replace(/<[^>]*>/g, "");
-  if (arch !== "arm64" && arch !== "arm") t = t.replace(/\s+#.*$/, "");
-  t = t.replace(/[$%#]/g, "").replace(/\s+/g, "");
-  // A zero displacement Capstone leaves out: `($s1)` = `0(s1)`.
-  t = t.replace(/(^|,)\(/g, "$10(");
-  // x86: Capstone leaves out a scale of 1: `(%rdx, %rax)` = `(%rdx,%rax,1)`.
-  if (arch === "x86_64" || arch === "i386") t = t.replace(/\((\w*),(\w+)\)/g, "($1,$2,1)");
-  return t
-    .split(/([,()[\]{}!:+*-])/)
-    .map((tok) => {
-      if (/^(0x[0-9a-f]+|[0-9]+)$/.test(tok)) return BigInt(tok).toString();
-      if (/^[a-z][a-z0-9_.]*$/.test(tok)) return registerName(arch, tok);
-      return tok;
-    })
-    .join("")
-    .replace(/-(\d+)/g, (_, d: string) => `-${d}`);
-}
-
-/** A negative value printed as two's complement (`0xfffffffffffffc5c`) vs signed: compare modulo 2^64. */
-function sameValueText(a: string, b: string): boolean {
-  if (a === b) return true;
-  const wrap = (x: string) =>
-    x.replace(/-?\d+/g, (n) => {
-      const v = BigInt(n);
-      return (v < 0n ? BigInt.asUintN(64, v) : v).toString();
-    });
-  return wrap(a) === wrap(b);
-}
-
-/** Same instruction: mnemonic (modulo ALIASES / x86 size suffixes) and operands (modulo notation). */
-function sameInstruction(arch: ArchId, mine: Instruction, o: GoldenInsn): boolean {
-  if (arch === "s390x") return sameS390(mine, o);
-  const rule = EQUIVALENT[`${arch}:${mine.mnemonic}:${o.mnemonic}`];
-  if (rule) return rule(normalise(arch, mine.opStr), normalise(arch, o.operands));
-  const alias = ALIASES[`${arch}:${mine.mnemonic}`];
-  const mn =
-    arch === "x86_64" || arch === "i386"
-      ? x86Mnemonic(mine.mnemonic, o.mnemonic)
-      : (alias ?? mine.mnemonic) === o.mnemonic;
-  return mn && sameValueText(normalise(arch, mine.opStr), normalise(arch, o.operands));
-}
-
-/**
- * Different mnemonics for one encoding, where objdump picks an extended/alias form and Capstone the
- * base form (or the reverse); the rule checks the operands correspond.
- */
-const EQUIVALENT: Record<string, (cs: string, od: string) => boolean> = {
-  // Power ISA extended mnemonic: clrrwi rA,rS,n = rlwinm rA,rS,0,0,31-n.
-  "ppc32:rlwinm:clrrwi": (cs, od) => {
-    const [a, s, sh, mb, me] = cs.split(",");
-    const [oa, os, n] = od.split(",");
-    return a === oa && s === os && sh === "0" && mb === "0" && Number(me) === 31 - Number(n);
-  },
-  "ppc64:rlwinm:clrrwi": (cs, od) => EQUIVALENT["ppc32:rlwinm:clrrwi"]?.(cs, od) ?? false,
-  // The ARMv8.3 FCMA `vcmla` occupies the encoding space of the pre-v8 coprocessor instruction CDP2;
-  // Capstone 5 has no FCMA and shows CDP2. Only seen on a misaligned start before the fault.
-  "arm:cdp2:vcmla.f16": () => true,
-  // binutils prints the compressed c.addi / c.addi4spn / c.addi16sp as `add rd,rs,imm`.
-  "riscv64:addi:add": (cs, od) => cs === od && /^-?\d+$/.test(cs.split(",").at(-1) ?? ""),
-};
-
-// objdump's s390 branch-on-condition aliases (mask → mnemonic, z/Architecture Principles of Operation,
-// "Branch Relative on Condition" extended mnemonics).
-const S390_JUMP: Record<string, string> = {
-  "15": "j",
-  "7": "jne",
-  "8": "je",
-  "2": "jh",
-  "4": "jl",
-  "10": "jhe",
-  "12": "jle",
-};
-const S390_CMP_JUMP: Record<string, string> = { "6": "ne", "8": "e", "2": "h", "4": "l", "10": "he", "12": "le" };
-
-/**
- * s390x: our text is the kernel's (`Krnl Code:`), which writes relative branch targets as absolute
- * addresses and keeps the condition mask (`brc 15,…`, `cij %r1,0,6,…`); objdump, given the bytes
- * alone, writes window-relative targets and condition aliases (`j`, `cijne`). Compare mnemonics via
- * the masks and operands without the relative-address operand.
- */
-function sameS390(mine: Instruction, o: GoldenInsn): boolean {
-  const ops = normalise("s390x", mine.opStr).split(",");
-  const odOps = normalise("s390x", o.operands).split(",");
-  let mn = mine.mnemonic;
-  const relative = /^(brc|brcl|j\w*|brasl?|larl|c[lg]?[ri]j\w*|clg?[ri]j\w*|brct\w*)$/.test(mn);
-  if (mn === "brc" || mn === "brcl") {
-    const mask = ops.shift() ?? "";
-    mn = (S390_JUMP[mask] ?? `brc${mask}`) + (mine.mnemonic === "brcl" ? "l" : "");
-    if (mn === "jl" && mine.mnemonic === "brcl") mn = "jgl";
-    if (mine.mnemonic === "brcl") mn = mn.replace(/^j/, "jg").replace(/l$/, "");
-  } else if (/^c[lg]?[ri]?j$|^cl?g?[ri]j$/.test(mn)) {
-    const mask = ops.splice(2, 1)[0] ?? "";
-    mn += S390_CMP_JUMP[mask] ?? mask;
-  }
-  if (mn !== o.mnemonic) return false;
-  if (relative) {
-    ops.pop();
-    odOps.pop();
-  }
-  return ops.join(",") === odOps.join(",");
-}
-
-function hex(b: Uint8Array): string {
-  return [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
-}
-
-/** Memory operand as objdump writes it, parsed per architecture. */
-function objdumpMem(arch: ArchId, ops: string): MemOperand | undefined {
-  const o = arch === "arm" || arch === "arm64" ? ops.replace(/\s+(@|\/\/).*$/, "") : ops.replace(/\s+#.*$/, "");
-  let m: RegExpExecArray | null;
-  if (arch === "x86_64" || arch === "i386") {
-    m = /(?:%(\w+):)?(-?0x[0-9a-f]+|-?\d+)?\((%\w+)?(?:,(%\w+)(?:,(\d))?)?\)/.exec(o);
-    if (!m) return undefined;
-    const mem: MemOperand = { scale: Number(m[5] ?? 1), disp: m[2] ? BigInt(m[2].replace("-0x", "-0x")) : 0n };
-    if (m[2]?.startsWith("-0x")) mem.disp = -BigInt(m[2].slice(1));
-    if (m[3]) mem.base = m[3].slice(1);
-    if (m[4]) mem.index = m[4].slice(1);
-    return mem;
-  }
-  if (arch === "arm" || arch === "arm64") {
-    m = /\[(\w+)(?:,\s*(?:#(-?(?:0x[0-9a-f]+|\d+))|(-?)(\w+)(?:,\s*lsl\s*#(\d+))?))?\]/.exec(o);
-    if (!m?.[1]) return undefined;
-    const mem: MemOperand = { scale: 1, disp: 0n, base: registerName(arch, m[1]) };
-    if (m[2]) mem.disp = m[2].startsWith("-") ? -BigInt(m[2].slice(1)) : BigInt(m[2]);
-    if (m[4]) {
-      mem.index = registerName(arch, m[4]);
-      mem.scale = (m[3] ? -1 : 1) * 2 ** Number(m[5] ?? 0);
-    }
-    return mem;
-  }
-  if (arch === "s390x") {
-    m = /(-?\d+)\((?:%(r\d+))?(?:,%(r\d+))?\)/.exec(o);
-    if (!m) return undefined;
-    const mem: MemOperand = { scale: 1, disp: BigInt(m[1] ?? 0) };
-    // D(X,B) with both; D(B) with one.
-    if (m[3]) {
-      mem.base = m[3];
-      if (m[2]) mem.index = m[2];
-    } else if (m[2]) mem.base = m[2];
-    return mem;
-  }
-  m = /(-?(?:0x[0-9a-f]+|\d+))?\((\w+)\)/.exec(o);
-  if (!m?.[2]) return undefined;
-  return { scale: 1, disp: m[1] ? BigInt(m[1]) : 0n, base: registerName(arch, m[2]) };
-}
-
-function structuredMem(i: Instruction): MemOperand | undefined {
-  const op = i.operands.find((o) => o.kind === "mem");
-  if (op?.kind !== "mem") return undefined;
-  const { base, index, scale, disp } = op.mem;
-  const out: MemOperand = { scale: index ? scale : 1, disp };
-  if (base) out.base = base;
-  if (index) out.index = index;
-  return out;
-}
-
 beforeAll(() => initDisassembler());
 
 describe.each(goldens)("$id ($target.arch)", (g) => {
-  const arch = archOf(g.target);
+  const arch = g.target.arch;
   let ours: Instruction[] = [];
   beforeAll(() => {
     ours =
@@ -307,22 +126,6 @@ describe.each(goldens)("$id ($target.arch)", (g) => {
     expect(mine).toEqual(od);
   });
 });
-
-/**
- * How objdump prints an instruction's bytes: x86 and s390 as bytes; RISC-V as one number per
- * instruction; Thumb as one number per 16-bit halfword; the others as one 32-bit number. Numbers are
- * read in the target's byte order.
- */
-function bytesAsObjdump(t: DisasmTarget, b: Uint8Array): string {
-  const num = (x: Uint8Array) => hex(t.endian === "little" ? x.slice().reverse() : x);
-  if (t.arch === "x86_64" || t.arch === "i386") return hex(b);
-  if (t.arch === "arm" && t.thumb) {
-    let s = "";
-    for (let i = 0; i < b.length; i += 2) s += num(b.slice(i, i + 2));
-    return s;
-  }
-  return num(b);
-}
 
 // Live oracle: when objdump is installed (CI installs binutils-multiarch), the committed goldens must
 // still be what objdump prints today.
