@@ -134,3 +134,19 @@ describe("scanLogLines", () => {
     expect(splitLogLines(s)[0]).toMatchObject({ text: "\ufffd\ufffdA", time: 1 });
   });
 });
+
+describe("interleaved console text", () => {
+  it("strips a getty login prompt printed before the kernel stamp (corpus/syzkaller/report/118)", () => {
+    const l = normaliseLine("syzkaller login: [   16.305150] INFO: trying to register non-static key.", 0, 72);
+    expect(l).toMatchObject({
+      text: "INFO: trying to register non-static key.",
+      time: 16.30515,
+      interleaved: "syzkaller login: ",
+    });
+  });
+
+  it("strips printk's dropped-messages notice before a stamp", () => {
+    const s = "** 3 printk messages dropped ** [   99.000001] Call Trace:";
+    expect(normaliseLine(s, 0, s.length)).toMatchObject({ text: "Call Trace:", time: 99.000001 });
+  });
+});

@@ -48,6 +48,8 @@ export interface LogLine {
   wallTime?: string;
   /** Syslog / journal wall-clock stamp, verbatim. */
   syslogTime?: string;
+  /** Foreign text before the stamp on the same console line (a `host login: ` prompt, a printk-dropped notice). */
+  interleaved?: string;
   /** Syslog host name, when a syslog prefix was present. */
   host?: string;
   /** Syslog identifier (`kernel` for kernel messages), when a syslog prefix was present. */
@@ -105,6 +107,30 @@ function scanCaller(s: string, i: number, end: number): number {
   return j + 1;
 }
 
+// The next ` login: ` at or after a position, remembered per input: a forward scan of a log then
+// searches the text once in all, instead of once per line.
+let loginInput: string | undefined;
+let loginFrom = 0;
+let loginAt = -1;
+function nextLogin(s: string, j: number): number {
+  if (loginInput !== s || j < loginFrom || (loginAt >= 0 && loginAt < j)) {
+    loginInput = s;
+    loginFrom = j;
+    loginAt = s.indexOf(" login: ", j);
+  }
+  return loginAt;
+}
+const DROPPED = /\*\* \d+ printk messages dropped \*\* /y;
+
+/** End of a getty prompt or dropped-messages notice that precedes a `[ stamp]` at `i`, or `i`. */
+function interleavedPrefix(s: string, i: number, end: number): number {
+  let j = i;
+  if (s.charCodeAt(j) === 42 /* * */ && at(DROPPED, s, j, end) !== null) j = DROPPED.lastIndex;
+  const k = nextLogin(s, j);
+  if (k >= 0 && k < end && scanStamp(s, k + 8, end) > 0) return k + 8;
+  return j < end && s.charCodeAt(j) === 91 && scanStamp(s, j, end) > 0 ? j : i;
+}
+
 function at(re: RegExp, s: string, i: number, end: number): RegExpExecArray | null {
   re.lastIndex = i;
   const m = re.exec(s);
@@ -143,6 +169,16 @@ export function normaliseLine(input: string, start: number, end: number): LogLin
     }
   }
   const line: LogLine = { text: "", start: textOffset(start), end: textOffset(end), bodyStart: textOffset(i) };
+  // Text that another writer put on the console line before the kernel's stamp: a getty prompt
+  // (`syzkaller login: [  16.3] INFO: …`) or printk's `** 5 printk messages dropped ** `.
+  const c0 = input.charCodeAt(i);
+  if (c0 !== 91 && c0 !== 60 && i < end) {
+    const j = interleavedPrefix(input, i, end);
+    if (j > i) {
+      line.interleaved = input.slice(i, j);
+      i = j;
+    }
+  }
   let sawSyslog = false;
   let sawLevel = false;
   let sawStamp = false;

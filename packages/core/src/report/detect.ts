@@ -266,7 +266,7 @@ function extract(text: string, header: LogLine, oops: OopsKind): { report: Crash
   const title = normaliseTitle(d.title);
   const altTitles = d.altTitles.map(normaliseTitle);
   const nextStart = secondReport >= 0 ? (lines[secondReport]!.line.start as number) : windowEnd + 1;
-  const tail = text.slice(startPos, secondReport >= 0 ? nextStart : text.length);
+  const tail = text.slice(startPos);
   if (text.includes(CONSOLE_HANGUP) && !corrupted) {
     corrupted = true;
     reason = "console connection lost";
