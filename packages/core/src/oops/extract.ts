@@ -70,7 +70,11 @@ const PANIC = /Kernel panic - not syncing: ?(.*?)\s*$/;
 const HEADER = /\bCPU: (\d+)(?: UID: \d+)? PID: (\d+) Comm: (.{1,20}?) (Not tainted|Tainted: )(.*)$/;
 const OLD_PID = /^Pid: (\d+), comm: (\S+?)\s+(Not tainted|Tainted: )(.*)$/;
 const PROCESS = /\bProcess (\S+) \(pid: (\d+),/;
-const CPU_ONLY = [/^Cpu (\d+)\s*$/, /^CPU (\d+) Unable to handle/, /\bCPU: (\d+)\s*$/, /\bCPU: (\d+) PID: /];
+const CPU_ONLY = [/^Cpu (\d+)\s*$/, /^CPU (\d+) Unable to handle/, /\bCPU:\s+(\d+)\s*$/, /\bCPU: (\d+) PID: /];
+// i386 before 2.6.2x: `EIP:    0060:[<c0562cf4>]    Not tainted VLI` and `EFLAGS: 00010246   (2.6.11-rc2)`.
+const EIP_TAINT = /^EIP:\s+[0-9a-f]{4}:\S+\s+(Not tainted|Tainted: )((?:[A-Z] ?)*)/;
+const EFLAGS_RELEASE = /^EFLAGS: [0-9a-f]+\s+\((\S+?)(?: (#\S+))?\)/;
+const MODULE_TOKEN = /^[\w.-]+(?:\([A-Z+-]*\))?$/;
 const TAINT_ONLY = /^\s*(?:REGS: .*TRAP: [0-9a-f]+\s+)?(Not tainted|Tainted: )(.*)$/;
 const HARDWARE = /^Hardware name: (.*?)\s*$/;
 const MODULES = /^Modules linked in:(.*)$/;
@@ -256,7 +260,7 @@ export function extractCrash(lines: readonly string[]): CrashFields {
     };
     const header = crash.pid === undefined ? HEADER.exec(line) : null;
     const oldPid = crash.pid === undefined && !header ? OLD_PID.exec(line) : null;
-    const taintOnly = header || oldPid ? null : TAINT_ONLY.exec(line);
+    const taintOnly = header || oldPid ? null : (TAINT_ONLY.exec(line) ?? EIP_TAINT.exec(line));
     if (header) {
       crash.cpu = Number(header[1]);
       crash.pid = Number(header[2]);
@@ -273,8 +277,10 @@ export function extractCrash(lines: readonly string[]): CrashFields {
     } else if (taintOnly) {
       const t = splitTaint(taintOnly[2] ?? "", taintOnly[1] === "Not tainted");
       setTaint(t);
-      setKernel({ ...(t.release ? { release: t.release } : {}) });
+      if (!line.startsWith("EIP")) setKernel({ ...(t.release ? { release: t.release } : {}) });
     }
+    const efl = EFLAGS_RELEASE.exec(line);
+    if (efl) setKernel({ release: efl[1] ?? "", ...(efl[2] ? { version: efl[2] } : {}) });
     const proc = crash.pid === undefined ? PROCESS.exec(line) : null;
     if (proc) {
       crash.comm = proc[1] ?? "";
@@ -292,7 +298,18 @@ export function extractCrash(lines: readonly string[]): CrashFields {
     const hw = crash.hardware === undefined ? HARDWARE.exec(line) : null;
     if (hw) crash.hardware = hw[1] ?? "";
     const mods = crash.modules.length === 0 ? MODULES.exec(line) : null;
-    if (mods) crash.modules = parseModules(mods[1] ?? "");
+    if (mods) {
+      // A long list is continued on following lines (console line length, mail wrapping); such a
+      // line starts with a blank and holds nothing but module names.
+      let list = mods[1] ?? "";
+      for (let j = i + 1; j < body.length && j <= i + 8; j++) {
+        const next = body[j] ?? "";
+        const toks = next.trim().split(/\s+/);
+        if (!/^\s/.test(next) || next.trim() === "" || !toks.every((t) => MODULE_TOKEN.test(t) || /^\[/.test(t))) break;
+        list += ` ${next}`;
+      }
+      crash.modules = parseModules(list);
+    }
     const pan = crash.panic === undefined ? PANIC.exec(line) : null;
     if (pan) crash.panic = { message: pan[1] ?? "" };
     const ban = crash.kernel.release === undefined ? BANNER.exec(line) : null;
@@ -320,19 +337,19 @@ export function extractCrash(lines: readonly string[]): CrashFields {
         if (p[1] && p[2]) setReg(p[1], BigInt(`0x${p[2]}`));
       }
     }
+    // After the call trace began, a pc line belongs to another frame (the user-mode registers at an
+    // exception boundary) unless it names the same function (x86's end-of-oops `EIP: sym… SS:ESP`).
+    const sameOrFirst = (into: Location | undefined, loc: Location): boolean =>
+      traceStart < 0 || into === undefined || (loc.symbol !== undefined && loc.symbol === into.symbol);
     for (const rule of fmt.pc) {
       const pm = rule.re.exec(line);
-      if (pm) {
-        const loc = locFromMatch(pm);
-        if (loc) crash.pc = mergeLocation(crash.pc, loc);
-      }
+      const loc = pm ? locFromMatch(pm) : undefined;
+      if (loc && sameOrFirst(crash.pc, loc)) crash.pc = mergeLocation(crash.pc, loc);
     }
     for (const rule of fmt.lr) {
       const lm = rule.re.exec(line);
-      if (lm) {
-        const loc = locFromMatch(lm);
-        if (loc) crash.lr = mergeLocation(crash.lr, loc);
-      }
+      const loc = lm ? locFromMatch(lm) : undefined;
+      if (loc && sameOrFirst(crash.lr, loc)) crash.lr = mergeLocation(crash.lr, loc);
     }
     if (!faultFromMessage) {
       for (const rule of fmt.fault) {
@@ -450,7 +467,14 @@ function decodeCode(body: readonly string[], at: number, fmt: OopsFormat, endian
       }
       return decodeCodeUnits(parts.join(" "), endian);
     }
-    return decodeCodeUnits(text, endian);
+    // A window wrapped onto following lines (mail clients, narrow consoles): append lines made only of units.
+    const parts = [text];
+    for (let j = at + 1; j < body.length && j <= at + 3; j++) {
+      const l = body[j] ?? "";
+      if (!/^\s*(?:[<(]?(?:[0-9a-f]{2}|[0-9a-f]{4}|[0-9a-f]{8})[>)]?\s*)+$/.test(l)) break;
+      parts.push(l);
+    }
+    return decodeCodeUnits(parts.join(" "), endian);
   }
   return undefined;
 }

@@ -123,7 +123,8 @@ const x86_64: OopsFormat = {
   ],
   pairLines: /^(?:RSP|RAX|RDX|RBP|R10|R13|FS|CS|CR2|DR0|DR3|DR6|PKRU)\s*:/,
   pair: PAIR,
-  pc: [{ re: /^RIP: [0-9a-f]{4}:(?<loc>.*)$/ }, { re: /^\s*RIP\s+(?<loc>\[<.*)$/ }],
+  // `IP:` is the line after `BUG: unable to handle …` in 2.6..4.x; `RIP  [<…>]` the end-of-oops summary.
+  pc: [{ re: /^RIP: [0-9a-f]{4}:(?<loc>.*)$/ }, { re: /^\s*RIP\s+(?<loc>\[<.*)$/ }, { re: /^IP: (?<loc>.*)$/ }],
   lr: [],
   fault: x86Fault,
   faultRegister: "cr2",
@@ -142,9 +143,10 @@ const i386: OopsFormat = {
     { re: /\b(?:entry_INT80_32|sysenter_past_esp|syscall_call|entry_SYSENTER_32)\b/, weight: 2 },
     { re: /\.i[3-6]86\b/, weight: 2 },
   ],
-  pairLines: /^\s*(?:EIP|EAX|ESI|DS|CR0|DR0|DR6)\s*:/,
+  // Before 2.6.2x the general registers were printed in lower case (`eax: … ebx: …`).
+  pairLines: /^\s*(?:EIP|EAX|ESI|DS|CR0|DR0|DR6|EFLAGS|eax|esi|ds)\s*:/,
   pair: PAIR,
-  pc: [{ re: /^EIP: (?:[0-9a-f]{4}:)?(?<loc>.*)$/ }, { re: /^\s*EIP is at (?<loc>.*)$/ }],
+  pc: [{ re: /^EIP:\s+(?:[0-9a-f]{4}:)?(?<loc>.*)$/ }, { re: /^\s*EIP is at (?<loc>.*)$/ }, { re: /^IP: (?<loc>.*)$/ }],
   lr: [],
   fault: x86Fault,
   faultRegister: "cr2",
@@ -205,7 +207,12 @@ const mipsAccess: AccessByCode = {
   mask: 0x1f,
   map: { 1: "write", 2: "read", 3: "write", 4: "read", 5: "write" },
 };
-const mipsRowDump: RowDump = { re: /^\$\s*(?<first>\d+)\s*:(?<values>(?:\s+[0-9a-f]{8,16})+)\s*$/, prefix: "$" };
+// A row wrapped by a mail client continues on the next line with bare values.
+const mipsRowDump: RowDump = {
+  re: /^\$\s*(?<first>\d+)\s*:(?<values>(?:\s+[0-9a-f]{8,16})+)\s*$/,
+  prefix: "$",
+  continuation: 1,
+};
 const mipsFormat = (arch: "mips32" | "mips64", digits: number): OopsFormat => ({
   arch,
   detect: [

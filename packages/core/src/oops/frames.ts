@@ -60,9 +60,10 @@ export function parseFrameLine(line: string): Omit<Frame, "context"> | undefined
   if (m) return { address: BigInt(`0x${m[1]}`), reliable: true };
   m = PPC_FRAME.exec(line);
   if (m) {
-    const loc = parseLocation(m[3] ?? "");
-    const f: Omit<Frame, "context"> = { address: BigInt(`0x${m[2]}`), reliable: !/\(unreliable\)/.test(m[3] ?? "") };
-    if (loc) Object.assign(f, toLocation(loc), { address: BigInt(`0x${m[2]}`) });
+    // `[sp] [lr] rest`: the rest is any frame form (`sym+off/size`, symbolized `sym file:line [inline]`).
+    const inner = parseFrameLine(m[3] ?? "");
+    const f: Omit<Frame, "context"> = { ...(inner ?? {}), reliable: !/\(unreliable\)/.test(m[3] ?? "") };
+    f.address = BigInt(`0x${m[2]}`);
     return f;
   }
   m = INLINE.exec(line);

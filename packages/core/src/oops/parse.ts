@@ -54,11 +54,18 @@ const CRASH_LIKE: readonly RegExp[] = [
   /^\s*(?:Code|Instruction dump|Krnl Code|Modules linked in|Last Breaking-Event-Address|irq event stamp|hardirqs|softirqs|CR2|RIP|EIP)\s*:/,
   /^\s*[\w$]{1,8}\s*:?\s*(?:0x)?[0-9a-f]{8,16}(?:\s|$)/, // register rows, also the NMI-watchdog `v0 0x…` dump
   /^\s*(?:[<(]?[0-9a-f]{8}[>)]?\s+){3,}/, // code / stack words
+  /^\s*(?:[<(]?(?:[0-9a-f]{2}|[0-9a-f]{4}|[0-9a-f]{8})[>)]?\s+){4,}/, // a wrapped `Code:` line
   /^\s*<\/?[A-Z#]+>/, // stack-context markers
   /^\*\*\* /, // Octeon NMI watchdog banners
   /^\s*\[<[0-9a-f]+>\]/,
 ];
 const MAX_CRASH_LINES = 4000;
+// Lines that open an oops on some architecture before the line the report finder keys on: MIPS prints
+// `Data bus error, epc == …` / `Oops[#1]:` and the whole register dump before `Kernel panic`
+// (arch/mips/kernel/traps.c die()); the crash starts at the first of them.
+const OPENERS =
+  /^(?:Oops\[#\d+\]|Oops(?: -)? ?[:[]|(?:Data|Instruction) bus error, epc ==|CPU \d+ Unable to handle|Unhandled kernel unaligned access|Reserved instruction in kernel code|Kernel bug detected\[#|Unable to handle kernel|Internal error: |kernel BUG at |BUG: |general protection fault|invalid opcode: |divide error: )/;
+const LOOK_BACK_LINES = 200;
 const MAX_GAP_AFTER_TRACE = 3;
 
 interface PendingBoot {
@@ -187,11 +194,12 @@ class StreamingParser implements LogParser {
       if (!r) continue;
       // A report inside the previous crash's lines (its panic echo, an aftermath) is part of it.
       if (this.base + r.start < this.lastCrashEnd) continue;
-      this.scanBanners(text, scanned, r.start);
+      const start = this.openerBefore(text, r.start, Math.max(scanned, this.lastCrashEnd - this.base));
+      this.scanBanners(text, scanned, start);
       const next = reports[k + 1]?.start ?? text.length;
       const nextBanner = text.indexOf(BANNER, r.start + 1);
       const limit = Math.min(next, nextBanner < 0 ? text.length : text.lastIndexOf("\n", nextBanner) + 1);
-      const { lines, first, end } = crashLines(text, r.start, Math.max(limit, r.start), r.context);
+      const { lines, first, end } = crashLines(text, start, Math.max(limit, r.start), r.context);
       const fields = extractCrash(lines);
       const bootIndex = this.boots.length - 1;
       const boot = this.boots[bootIndex];
@@ -201,7 +209,7 @@ class StreamingParser implements LogParser {
         ...fields,
         signature: r.signature,
         boot: bootIndex,
-        position: { start: textOffset(this.base + r.start), end: textOffset(this.base + end) },
+        position: { start: textOffset(this.base + start), end: textOffset(this.base + end) },
         report: lines.join("\n"),
       };
       const index = this.crashCount++;
@@ -225,6 +233,23 @@ class StreamingParser implements LogParser {
     const ls = keepFrom === 0 ? 0 : text.lastIndexOf("\n", keepFrom) + 1;
     this.buf = text.slice(ls);
     this.base += ls;
+  }
+
+  /**
+   * The earliest oops-opening line in the `LOOK_BACK_LINES` lines before `at` (not before `floor`,
+   * not across a boot banner), when the report finder keyed on a later line of the same oops.
+   */
+  private openerBefore(text: string, at: number, floor: number): number {
+    let best = at;
+    let e = at - 1;
+    for (let n = 0; n < LOOK_BACK_LINES && e > floor; n++) {
+      const s = Math.max(floor, text.lastIndexOf("\n", e - 1) + 1);
+      const t = normaliseLine(text, s, e).text;
+      if (t.includes(BANNER)) break;
+      if (OPENERS.test(t)) best = s;
+      e = s - 1;
+    }
+    return best;
   }
 
   /** Start a boot at every `Linux version` banner in [from, to) (relative offsets). */
