@@ -19,12 +19,12 @@ export interface ElfSymbolInfo {
   readonly section?: string;
 }
 
-export interface ElfSymbolLookup {
+export interface LaidOutSymbolLookup {
   byName(name: string): readonly ElfSymbolInfo[];
   at(address: bigint, section?: string): ElfSymbolInfo | undefined;
 }
 
-export function elfSymbolLookup(table: SymbolTable, ds: ElfDebugSections): ElfSymbolLookup {
+export function laidOutSymbolLookup(table: SymbolTable, ds: ElfDebugSections): LaidOutSymbolLookup {
   const elf = ds.elf;
   const rel = elf.type === ET_REL;
   const info = (s: ElfSymbol): ElfSymbolInfo => {

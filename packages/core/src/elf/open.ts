@@ -9,14 +9,14 @@ import type { ByteSource } from "../binary/source.js";
 import { type ModuleCompression, openMaybeCompressed } from "./compress.js";
 import { type DebugSectionsOptions, ElfDebugSections } from "./debug-sections.js";
 import { ElfFile, type ElfOpenOptions } from "./file.js";
-import { type ElfSymbolLookup, elfSymbolLookup } from "./lookup.js";
+import { type LaidOutSymbolLookup, laidOutSymbolLookup } from "./lookup.js";
 import { readSymbolTable, type SymbolTable } from "./symbols.js";
 
 export interface ElfObject {
   readonly elf: ElfFile;
   readonly sections: ElfDebugSections;
   readonly symbols: SymbolTable;
-  readonly lookup: ElfSymbolLookup;
+  readonly lookup: LaidOutSymbolLookup;
   /** How the file itself was compressed. */
   readonly compression: ModuleCompression;
 }
@@ -29,5 +29,5 @@ export async function openElfObject(
   const elf = await ElfFile.open(plain, opts);
   const sections = new ElfDebugSections(elf, opts);
   const symbols = await readSymbolTable(elf);
-  return { elf, sections, symbols, lookup: elfSymbolLookup(symbols, sections), compression };
+  return { elf, sections, symbols, lookup: laidOutSymbolLookup(symbols, sections), compression };
 }
