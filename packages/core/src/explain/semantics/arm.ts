@@ -56,7 +56,7 @@ const wbWrites = (o: Ops, mi: number): Write[] => {
 const ld =
   (size: number, signed: boolean): Rule =>
   (o) => {
-    const e = load(o.rn(0), o.mem(1), size, signed, size < 4 ? 32 : undefined);
+    const e = load(o.rn(0), o.mem(1), size, signed);
     return { ...e, writes: [...e.writes, ...wbWrites(o, 1)] };
   };
 const st =

@@ -40,7 +40,7 @@ const shift =
 const ld =
   (size: number, signed: boolean): Rule =>
   (o) =>
-    load(o.rn(0), o.mem(1), size, signed, size < 8 ? 64 : undefined);
+    load(o.rn(0), o.mem(1), size, signed);
 const st =
   (size: number): Rule =>
   (o) =>

@@ -96,9 +96,11 @@ export function alu(dst: string, op: BinOp, a: Expr, b: Expr, resultBits?: { bit
   return fx([{ reg: dst, value: resultBits ? ext(resultBits.signed, resultBits.bits, v) : v }]);
 }
 
-export function load(dst: string, m: MemOperand, size: number, signed: boolean, bits?: number): Effect {
-  const value: Expr = { k: "load", mem: m, size, signed };
-  return fx([{ reg: dst, value: bits ? ext(signed, bits, value) : value }], { mem: { op: "load", mem: m, size } });
+/** dst := the `size`-byte value at m, sign- or zero-extended to the register width. */
+export function load(dst: string, m: MemOperand, size: number, signed: boolean): Effect {
+  const raw: Expr = { k: "load", mem: m, size, signed };
+  const value = size < 8 ? ext(signed, size * 8, raw) : raw;
+  return fx([{ reg: dst, value }], { mem: { op: "load", mem: m, size } });
 }
 
 export function store(src: string[], m: MemOperand, size: number): Effect {
