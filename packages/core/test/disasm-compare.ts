@@ -152,14 +152,14 @@ export function objdumpMem(arch: ArchId, ops: string): MemOperand | undefined {
   if (arch === "x86_64" || arch === "i386") {
     m = /(?:%(\w+):)?(-?0x[0-9a-f]+|-?\d+)?\((%\w+)?(?:,(%\w+)(?:,(\d))?)?\)/.exec(o);
     if (!m) return undefined;
-    const mem: MemOperand = { scale: Number(m[5] ?? 1), disp: m[2] ? BigInt(m[2].replace("-0x", "-0x")) : 0n };
-    if (m[2]?.startsWith("-0x")) mem.disp = -BigInt(m[2].slice(1));
+    const d = m[2] ?? "0";
+    const mem: MemOperand = { scale: Number(m[5] ?? 1), disp: d.startsWith("-") ? -BigInt(d.slice(1)) : BigInt(d) };
     if (m[3]) mem.base = m[3].slice(1);
     if (m[4]) mem.index = m[4].slice(1);
     return mem;
   }
   if (arch === "arm" || arch === "arm64") {
-    m = /\[(\w+)(?:,\s*(?:#(-?(?:0x[0-9a-f]+|\d+))|(-?)(\w+)(?:,\s*lsl\s*#(\d+))?))?\]/.exec(o);
+    m = /(?:^|,\s*)\[(\w+)(?:,\s*(?:#(-?(?:0x[0-9a-f]+|\d+))|(-?)(\w+)(?:,\s*lsl\s*#(\d+))?))?\]/.exec(o);
     if (!m?.[1]) return undefined;
     const mem: MemOperand = { scale: 1, disp: 0n, base: registerName(arch, m[1]) };
     if (m[2]) mem.disp = m[2].startsWith("-") ? -BigInt(m[2].slice(1)) : BigInt(m[2]);

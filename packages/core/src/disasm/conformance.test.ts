@@ -125,6 +125,28 @@ describe.each(goldens)("$id ($target.arch)", (g) => {
     }
     expect(mine).toEqual(od);
   });
+
+  it("gives every memory operand as base, index, scale and displacement as objdump writes it", () => {
+    const byOffset = new Map(ours.map((i) => [i.offset, i]));
+    const wrong: string[] = [];
+    for (const o of g.listing) {
+      const mine = byOffset.get(o.offset);
+      // Branch targets and PC-relative forms are not data accesses; s390 `la`/`lay` compute addresses
+      // but still read as D(X,B), so they are compared too.
+      if (!mine || mine.bad || /^(j|b|call|brc|cij|larl)/.test(o.mnemonic)) continue;
+      const od = objdumpMem(arch, o.operands);
+      if (!od) continue;
+      const m = structuredMem(mine);
+      if (
+        JSON.stringify(m, (_, v) => (typeof v === "bigint" ? v.toString() : v)) !==
+        JSON.stringify(od, (_, v) => (typeof v === "bigint" ? v.toString() : v))
+      )
+        wrong.push(
+          `@${o.offset.toString(16)} ${o.mnemonic} ${o.operands}: ours ${JSON.stringify(m, (_, v) => (typeof v === "bigint" ? v.toString() : v))}`,
+        );
+    }
+    expect(wrong).toEqual([]);
+  });
 });
 
 // Live oracle: when objdump is installed (CI installs binutils-multiarch), the committed goldens must
