@@ -25,6 +25,7 @@
 import { type LogLine, normaliseLine } from "../oops/lines.js";
 import type { Signature } from "../oops/model.js";
 import { type TextOffset, textOffset } from "../types.js";
+import { demangle } from "./demangle.js";
 import {
   CORRUPTED_LINES,
   FRAME_LINES,
@@ -427,8 +428,11 @@ function extractFrames(rule: StackRule, report: string): { frames: Frame[]; ok: 
 function addFrames(frames: string[], m: RegExpExecArray | null, skip: RegExp): void {
   if (m === null) return;
   for (let i = 1; i < m.length; i++) {
-    const f = m[i];
-    if (f !== undefined && !skip.test(f)) frames.push(f);
+    const g = m[i];
+    if (g === undefined) continue;
+    // Rust and C++ frames are compared and printed demangled, as on syzbot.
+    const f = demangle(g);
+    if (!skip.test(f)) frames.push(f);
   }
 }
 

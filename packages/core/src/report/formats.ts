@@ -362,6 +362,8 @@ export const SKIP_FRAMES = [
   "__mod_timer",
   "fast_dput",
   "dput",
+  // WARN_ON(!buffer_uptodate(bh)) inside it is always about the caller's buffer.
+  "mark_buffer_dirty",
 ];
 
 // --- guilty-frame choice for stalls and hangs ---------------------------------------------------
@@ -1005,7 +1007,8 @@ export const LINUX_OOPSES: OopsKind[] = [
       },
       // kernel/rcu/tree_stall.h.
       {
-        title: re("INFO: rcu_(?:preempt|sched|bh) (?:self-)?detected(?: expedited)? stall"),
+        // `rcu_tasks detected stalls on tasks:` comes from the RCU-tasks flavour (kernel/rcu/tasks.h).
+        title: re("INFO: rcu_(?:preempt|sched|bh|tasks) (?:self-)?detected(?: expedited)? stall"),
         fmt: "INFO: rcu detected stall in {1}",
         alt: ["stall in {1}"],
         stack: {
@@ -1028,7 +1031,9 @@ export const LINUX_OOPSES: OopsKind[] = [
       },
       // kernel/hung_task.c.
       {
-        title: re("INFO: task .* blocked for more than [0-9]+ seconds"),
+        // Newer kernels say `blocked in I/O wait for more than`; a task name holding a newline splits
+        // the line in two, so one line break is allowed inside.
+        title: re(String.raw`INFO: task [^\n]*(?:\n[^\n]*)? blocked (?:in I/O wait )?for more than [0-9]+ seconds`),
         fmt: "INFO: task hung in {1}",
         alt: ["hang in {1}"],
         stack: traceOnly({ extractor: hangFrame }),
@@ -1142,6 +1147,12 @@ export const LINUX_OOPSES: OopsKind[] = [
       },
       { title: re("Kernel panic - not syncing: (.*)"), fmt: "kernel panic: {1}" },
     ],
+    suppressions: [],
+  },
+  {
+    // x86 do_int3() with no handler for the breakpoint: `Oops: int3: 0000 [#1]`.
+    header: "Oops: int3:",
+    formats: [{ title: re("Oops: int3:"), fmt: "int3 in {1}", stack: ripThenTrace() }],
     suppressions: [],
   },
   {

@@ -180,6 +180,7 @@ const TYPES: [string, string[]][] = [
       "divide error in",
       "general protection fault in",
       "go runtime error",
+      "int3 in",
       "invalid opcode in",
       "kernel panic:",
       "kernel stack overflow",
