@@ -112,7 +112,7 @@ function bestStart(t: DisasmTarget, bytes: Uint8Array, fault: number, base: bigi
  * window is placed at address 0, as `objdump -b binary` does. Needs `initDisassembler()` first.
  */
 export function disassembleCode(target: DisasmTarget, code: CodeInput, pc?: bigint): Instruction[] {
-  if (target.arch === "s390x" && code.listing && code.listing.length > 0) return parseKrnlCode(code.listing, pc);
+  if (target.arch === "s390x" && code.listing && code.listing.length > 0) return parseKrnlCode(code.listing);
   const { bytes, faultIndex } = code;
   if (bytes.length === 0) throw new OopsError("E_CODE_BYTES", "the Code: window holds no bytes");
   if (faultIndex !== undefined && (!Number.isInteger(faultIndex) || faultIndex < 0 || faultIndex >= bytes.length))
@@ -136,7 +136,7 @@ export function disassembleCode(target: DisasmTarget, code: CodeInput, pc?: bigi
       groups: d.groups,
       accessComplete: d.accessComplete,
     };
-    if (pc !== undefined) insn.address = d.address;
+    if (pc !== undefined && faultIndex !== undefined) insn.address = d.address;
     if (d.writeback) insn.writeback = true;
     if (d.bad) insn.bad = true;
     return insn;

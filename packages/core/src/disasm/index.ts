@@ -10,5 +10,6 @@ export {
   registerName,
 } from "./capstone.js";
 export { type CodeInput, disassembleCode } from "./code.js";
+export { disasmTarget, disassembleCrash } from "./crash.js";
 export { type KrnlCodeLine, parseKrnlCode, parseKrnlCodeLines } from "./s390.js";
 export * from "./types.js";
