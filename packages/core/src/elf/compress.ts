@@ -10,8 +10,8 @@
  * allocate gigabytes or hand back a short section.
  */
 
-import { gunzipSync, unzlibSync } from "fflate";
-import { decompress as zstdDecompress } from "fzstd";
+import { Gunzip, Unzlib } from "fflate";
+import { Decompress as ZstdDecompress } from "fzstd";
 import { Cursor } from "../binary/cursor.js";
 import { type ByteSource, bytesSource } from "../binary/source.js";
 import { OopsError } from "../errors.js";
@@ -96,11 +96,10 @@ export function decompressSection(
   if (h.size === 0) return new Uint8Array(0);
   let out: Uint8Array;
   try {
-    out =
-      h.kind === "zstd"
-        ? zstdDecompress(body, new Uint8Array(h.size))
-        : unzlibSync(body, { out: new Uint8Array(h.size) });
+    // One byte over the promise is enough to know the promise was broken.
+    out = inflateBounded(h.kind === "zstd" ? "zstd" : "zlib", body, h.size + 1);
   } catch (e) {
+    if (e instanceof OopsError) throw e;
     throw new OopsError("E_ELF_COMPRESSION", `${h.kind} stream: ${(e as Error).message}`, fileOffset + h.headerSize);
   }
   if (out.length !== h.size)
@@ -143,10 +142,8 @@ export async function openMaybeCompressed(
   const all = await source.read(0, source.size);
   let out: Uint8Array;
   try {
-    if (compression === "gzip") {
-      out = gunzipSync(all);
-    } else if (compression === "zstd") {
-      out = zstdDecompress(all);
+    if (compression === "gzip" || compression === "zstd") {
+      out = inflateBounded(compression, all, maxSize);
     } else {
       out = await xzDecompress(all, maxSize);
     }
@@ -157,6 +154,38 @@ export async function openMaybeCompressed(
   if (out.length > maxSize)
     throw new OopsError("E_ELF_COMPRESSION", `decompressed module of ${out.length} bytes is over the size limit`);
   return { source: bytesSource(out), compression };
+}
+
+/**
+ * Decompresses `data`, feeding the decoder small pieces and counting what comes out, so that no more
+ * than `limit` bytes are ever produced — whatever sizes a (possibly hostile) header claims. fflate's
+ * one-shot gunzip would allocate the size stored in the gzip trailer, and a zstd frame's content size
+ * is likewise unchecked input; streaming avoids trusting either.
+ */
+export function inflateBounded(kind: "zlib" | "gzip" | "zstd", data: Uint8Array, limit: number): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const sink = (chunk: Uint8Array) => {
+    total += chunk.length;
+    if (total > limit) throw new OopsError("E_ELF_COMPRESSION", `${kind} data expands past ${limit} bytes`);
+    chunks.push(chunk);
+  };
+  // A zstd block can expand 4 bytes into 128 KiB, so zstd input goes in smaller pieces than deflate's.
+  const piece = kind === "zstd" ? 512 : 4096;
+  const decoder = kind === "zstd" ? new ZstdDecompress(sink) : kind === "gzip" ? new Gunzip(sink) : new Unzlib(sink);
+  if (data.length === 0) throw new OopsError("E_ELF_COMPRESSION", `empty ${kind} stream`);
+  for (let at = 0; at < data.length; at += piece) {
+    const end = Math.min(data.length, at + piece);
+    decoder.push(data.subarray(at, end), end === data.length);
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }
 
 /** Streams an .xz file through the WebAssembly decoder, stopping once `maxSize` is exceeded. */
