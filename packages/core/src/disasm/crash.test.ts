@@ -34,7 +34,9 @@ describe("disassembleCrash", () => {
     const f = insns.find((i) => i.faulting);
     expect(f?.mnemonic).toMatch(/^divq?$/);
     expect(f?.operands).toEqual([{ kind: "reg", reg: "rbp", size: 8, access: "r" }]);
-    expect(crash.pc?.address).toBeTypeOf("bigint");
-    expect(f?.address).toBe(crash.pc?.address);
+    // syzkaller stars offset 0x2a; this RIP line gives only symbol+offset, so no absolute address.
+    expect(f?.offset).toBe(0x2a);
+    expect(crash.pc?.address).toBeUndefined();
+    expect(f?.address).toBeUndefined();
   });
 });
