@@ -10,8 +10,11 @@ import { OopsError } from "@oopscope/core";
 
 /** How much of the head decides whether the input is text. */
 export const SNIFF_BYTES = 64 * 1024;
-/** Default read size: large enough for throughput, small enough to bound memory. */
-export const DEFAULT_CHUNK = 4 * 1024 * 1024;
+/**
+ * Default read size: 1 MiB. Larger reads make V8 allocate each decoded chunk as a large object in
+ * fresh memory, which measured slower here (bench/README.md); smaller ones multiply per-push costs.
+ */
+export const DEFAULT_CHUNK = 1024 * 1024;
 
 /**
  * Why a sample of bytes is not a console log, or undefined when it looks like text. Console text has
@@ -83,9 +86,9 @@ async function* fileChunks(path: string, chunkSize: number, progress: (p: ReadPr
     if (st.isDirectory()) throw new OopsError("E_IO", `${path} is a directory`);
     const total = st.isFile() ? st.size : undefined;
     let pos = 0;
+    // One buffer, reused: the consumer decodes (or copies) each chunk before asking for the next.
+    const buf = new Uint8Array(chunkSize);
     for (;;) {
-      // A fresh buffer per chunk: the consumer may hold on to it until it has decoded it.
-      const buf = new Uint8Array(chunkSize);
       let r: { bytesRead: number };
       try {
         r = await fh.read(buf, 0, chunkSize, null);
@@ -156,7 +159,7 @@ export async function streamText(
   for await (const c of source) {
     bytes += c.length;
     if (head) {
-      head.push(c);
+      head.push(c.slice());
       headLen += c.length;
       if (headLen >= SNIFF_BYTES) flushHead(false);
     } else emit(c, false);
