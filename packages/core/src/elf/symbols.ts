@@ -121,6 +121,7 @@ export class SymbolTable {
   private readonly code: ElfSymbol[];
   /** For each entry of `code`: distance to the next different start in the same section, or 0n. */
   private readonly spans: bigint[];
+  private readonly first: number[];
   private readonly names = new Map<string, ElfSymbol[]>();
   private readonly relocatable: boolean;
 
@@ -159,14 +160,24 @@ export class SymbolTable {
       return b.bind - a.bind;
     });
     this.code = code;
-    this.spans = code.map((s, i) => {
-      for (let j = i + 1; j < code.length; j++) {
-        const n = code[j]!;
-        if (rel && n.shndx !== s.shndx) break;
-        if (n.value !== s.value) return n.value - s.value;
-      }
-      return 0n;
-    });
+    // One backward pass (linear even when thousands of symbols share an address): the span of each
+    // entry is the distance to the next different start in the same section; `first` is the index
+    // of the first entry sharing its start.
+    const n = code.length;
+    const same = (a: ElfSymbol, b: ElfSymbol) => a.value === b.value && (!rel || a.shndx === b.shndx);
+    this.spans = new Array<bigint>(n).fill(0n);
+    this.first = new Array<number>(n).fill(0);
+    for (let i = n - 1; i >= 0; i--) {
+      const s = code[i]!;
+      const next = code[i + 1];
+      if (next && same(next, s)) this.spans[i] = this.spans[i + 1]!;
+      else if (next && (!rel || next.shndx === s.shndx)) this.spans[i] = next.value - s.value;
+    }
+    for (let i = 0; i < n; i++) {
+      const prev = code[i - 1];
+      const s = code[i]!;
+      this.first[i] = prev && same(prev, s) ? this.first[i - 1]! : i;
+    }
   }
 
   /** Number of code symbols (functions) indexed for address lookups. */
@@ -226,10 +237,7 @@ export class SymbolTable {
   }
 
   private firstAt(i: number): number {
-    const v = this.code[i]!;
-    let f = i;
-    while (f > 0 && this.code[f - 1]!.value === v.value && this.code[f - 1]!.shndx === v.shndx) f--;
-    return f;
+    return this.first[i] ?? i;
   }
 
   /**
