@@ -5,10 +5,8 @@
  * files through the incremental parser and hands the parsed log here).
  */
 
-import { ARCHES } from "../arch/table.js";
-import { initDisassembler } from "../disasm/capstone.js";
-import { disassembleCode } from "../disasm/code.js";
-import type { DisasmTarget, Instruction } from "../disasm/types.js";
+import { disassembleCrash } from "../disasm/crash.js";
+import type { Instruction } from "../disasm/types.js";
 import { isOopsError } from "../errors.js";
 import { explainCrash } from "../explain/explain.js";
 import type { Explanation } from "../explain/types.js";
@@ -30,27 +28,9 @@ export interface AnalyzeStages {
   symbolize?: (crash: Crash, q: SymbolizeQuery & { frame: number; module?: string }) => Promise<SourceFrame[]>;
 }
 
-/**
- * Decode a crash's `Code:` window with Capstone (initialised once, lazily). Octeon extensions are
- * enabled when the dump names an Octeon CPU (`PrId : 000d9202 (Cavium Octeon II)`), so `dmul` and
- * friends decode as the engineer's Octeon objdump shows them.
- */
-export async function disassembleCrash(crash: Crash): Promise<Instruction[]> {
-  const code = crash.code;
-  if (!code || !crash.arch) return [];
-  const target: DisasmTarget = { arch: crash.arch, endian: crash.endian ?? ARCHES[crash.arch].defaultEndian };
-  if (code.thumb) target.thumb = true;
-  if (/octeon/i.test(crash.cpuModel ?? "")) target.octeon = true;
-  if (crash.arch !== "s390x" || !code.listing?.length) await initDisassembler();
-  const input: { bytes: Uint8Array; faultIndex?: number; listing?: string[] } = { bytes: code.bytes };
-  if (code.faultIndex !== undefined) input.faultIndex = code.faultIndex;
-  if (code.listing) input.listing = code.listing;
-  return disassembleCode(target, input, code.faultIndex !== undefined ? crash.pc?.address : undefined);
-}
-
 /** The stages `analyzeLog` runs when the caller does not replace them. */
 export function defaultStages(): AnalyzeStages {
-  return { disassemble: disassembleCrash, explain: explainCrash };
+  return { disassemble: (c) => disassembleCrash(c), explain: explainCrash };
 }
 
 export interface AnalyzeOptions {
