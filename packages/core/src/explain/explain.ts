@@ -170,7 +170,8 @@ function computeAccess(slice: Slice, f: number, fx: Effect, fault: bigint | unde
   if (size !== undefined) a.size = size;
   if (ea !== undefined) a.effectiveAddress = ea;
   if (fault !== undefined) a.faultAddress = fault;
-  const formula = `${memText(m)} = ${[...parts, hx(m.disp)].join(" + ")}`;
+  const sum = parts.join(" + ") || "0";
+  const formula = `${memText(m)} = ${sum}${m.disp < 0n ? ` - ${hx(-m.disp)}` : m.disp > 0n || !parts.length ? ` + ${hx(m.disp)}` : ""}`;
   if (ea === undefined) {
     a.text = `${formula}: ${missing.join(", ")} not in the dump, so the effective address is unknown`;
   } else if (fault === undefined) {
@@ -433,7 +434,7 @@ function accessVerdict(
           ? `, i.e. the field at offset ${hx(lf.offset ?? 0n)} of the object at ${hx(lf.object)}`
           : "");
     } else {
-      from = ` in ${root.text}`;
+      from = ` (${rootText(slice, root)})`;
     }
     const s = scaled[0];
     if (s && scaled.length === 1) {
@@ -450,10 +451,27 @@ function accessVerdict(
     return v;
   }
 
+  // A small non-zero "pointer": NULL with tag bits (rb_node's parent|colour word, a tagged list
+  // pointer) or an integer stored where a pointer was expected.
+  if (root?.k === "root" && root.v !== undefined && root.v < NULL_LIMIT && roots.length === 1) {
+    return {
+      kind: "null-pointer",
+      pointer: root.v,
+      fieldOffset: slice.u(field),
+      text:
+        `the pointer is ${hx(root.v)} (${rootText(slice, root)}), a small integer rather than an address: ` +
+        `a NULL pointer with low tag bits set, or an integer used as a pointer; the access is at offset ${hx(slice.u(field))} from it`,
+    };
+  }
   const ptr = root?.k === "root" ? root.v : undefined;
   const special = poisonVerdict(ptr, ea, arch);
   if (special) return special;
   return addressOnlyVerdict(arch, ea, crash, unknowns, ptr);
+}
+
+function rootText(slice: Slice, root: Extract<Term, { k: "root" }>): string {
+  if (root.load) return `loaded by ${text(slice.insns[root.load.insn])} from ${memText(root.load.mem)}`;
+  return `${root.text} as it entered the window`;
 }
 
 function sumKnown(terms: Term[]): bigint | undefined {

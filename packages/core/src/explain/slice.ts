@@ -202,9 +202,13 @@ export class Slice {
             return k ? `; ${x} = ${hx(k.v)} ${k.how}` : "";
           })
           .join("");
+        const how =
+          w.value.k === "reg"
+            ? `copied into ${w.reg} by ${text(this.insns[u])}`
+            : `solved from ${text(this.insns[u])}: ${sol.how}`;
         return {
           v: sol.v,
-          how: `solved from ${text(this.insns[u])}: ${sol.how}${why}`,
+          how: `${how}${why}`,
           ...(sol.assumed ? { assumed: true } : {}),
         };
       }

@@ -16,7 +16,9 @@ const H = (s: string) => BigInt(`0x${s}`);
 /** A minimal Crash: the fields explain uses, read from the log with the kernel's own labels. */
 export function crashFromLog(text: string, arch: ArchId, kind: Crash["kind"] = "oops"): Crash {
   const registers: Record<string, bigint> = {};
-  const lines = text.split("\n").map((l) => l.replace(/^\[[^\]]*\](\[[^\]]*\])?\s?/, ""));
+  // syzkaller report files: a `KEY: value` header, a blank line, then the log.
+  const body = /^TITLE:/.test(text) ? text.slice(text.indexOf("\n\n") + 2) : text;
+  const lines = body.split("\n").map((l) => l.replace(/^\[[^\]]*\](\[[^\]]*\])?\s?/, ""));
   let fault: bigint | undefined;
   let pc: bigint | undefined;
   for (const l of lines) {
@@ -39,15 +41,29 @@ export function crashFromLog(text: string, arch: ArchId, kind: Crash["kind"] = "
         if (k === "badva") fault = H(kv[2]);
         if (k === "epc") pc = H(kv[2]);
       }
+    } else if (arch === "arm64" || arch === "arm") {
+      // `x29: ffff… x28: …`, `r10: 8280e800  r9 : 00000000`, `pc : [<80260410>]` (arch/*/kernel/process.c)
+      if (/^(?:x\d+|r\d+|sl|fp|ip|sp|lr|pc)\s*:/.test(l.trim())) {
+        for (const m of l.matchAll(/\b(x\d{1,2}|r\d{1,2}|sl|fp|ip|sp|lr|pc)\s*:\s*\[?<?([0-9a-f]{8,16})\b/g)) {
+          const n = abiName(arch, m[1] ?? "");
+          if (n && registers[n] === undefined) registers[n] = H(m[2] ?? "0");
+          if (n === "pc" && pc === undefined) pc = H(m[2] ?? "0");
+        }
+      }
+      const a = /virtual address ([0-9a-f]{8,16})/.exec(l);
+      if (a?.[1] && fault === undefined) fault = H(a[1]);
     } else if (arch === "x86_64") {
-      for (const m of l.matchAll(/\b(R[A-Z0-9]{1,2}|CR2):\s?([0-9a-f]{16})\b/g)) {
+      for (const m of l.matchAll(/\b(R[A-Z0-9]{1,2}|CR2):\s?(?:[0-9a-f]{4}:)?([0-9a-f]{16})\b/g)) {
         const n = m[1]?.toLowerCase() ?? "";
         if (n === "rip") continue;
         if (registers[n] === undefined) registers[n] = H(m[2] ?? "0");
       }
       const rip = /RIP: 0010:(?:\[<)?([0-9a-f]{16}|0x[0-9a-f]+)?/.exec(l);
       if (rip?.[1] && pc === undefined && rip[1].startsWith("0x")) pc = BigInt(rip[1]);
-      const a = /(?:dereference|paging request)(?: at|, address:) ([0-9a-f]{8,16})/.exec(l);
+      const a =
+        /(?:dereference at|paging request at|page fault for address:|guard page was hit at|dereference, address:) ([0-9a-f]{8,16})/.exec(
+          l,
+        );
       if (a?.[1] && fault === undefined) fault = H(a[1]);
     }
   }
@@ -63,10 +79,12 @@ export function crashFromLog(text: string, arch: ArchId, kind: Crash["kind"] = "
     frames: [],
     modules: [],
     position: { start: textOffset(0), end: textOffset(text.length) },
-    report: text,
+    report: body,
   };
   if (pc !== undefined) c.pc = { address: pc };
-  if (codeLine) c.code = codeWindow(codeLine, arch === "x86_64" || arch === "i386" ? 1 : 4, "big");
+  const x86 = arch === "x86_64" || arch === "i386";
+  const endian = arch.startsWith("mips") || arch === "ppc64" || arch === "ppc32" ? "big" : "little";
+  if (codeLine && !/Bad RIP value/.test(codeLine)) c.code = codeWindow(codeLine, x86 ? 1 : 4, endian);
   return c;
 }
 
