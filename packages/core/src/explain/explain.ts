@@ -89,6 +89,13 @@ export function explainCrash(crash: Crash, instructions: Instruction[]): Explana
 
   const m = fx.mem.mem;
   const access = computeAccess(slice, f, fx, fault);
+  const mis = misaligned(arch, access, crash);
+  if (mis) {
+    const steps: Step[] = [];
+    const seen = new Set<string>();
+    for (const r of [m.base, m.index]) if (r) explainReg(slice, r, f, 0, steps, seen);
+    return { access, steps, verdict: mis, unknowns, notes };
+  }
   if (slice.start > 0) notes.push(`the slice starts after ${text(instructions[slice.start - 1])} (a control transfer)`);
 
   const steps: Step[] = [];
@@ -97,6 +104,26 @@ export function explainCrash(crash: Crash, instructions: Instruction[]): Explana
 
   const verdict = accessVerdict(arch, slice, f, m, access, crash, notes, unknowns);
   return { access, steps, verdict, unknowns, notes };
+}
+
+/**
+ * A misaligned access: the address is not a multiple of the access size and the CPU said so (MIPS
+ * Cause.ExcCode AdEL/AdES, MIPS64 Vol. III; or the kernel's "Unhandled kernel unaligned access" /
+ * "Alignment trap" messages, arch/mips/kernel/unaligned.c, arch/arm/mm/alignment.c).
+ */
+function misaligned(arch: ArchId, a: Access, crash: Crash): Verdict | undefined {
+  const addr = a.effectiveAddress ?? a.faultAddress;
+  if (addr === undefined || !a.size || a.size === 1 || addr % BigInt(a.size) === 0n) return undefined;
+  const cause = crash.registers.cause;
+  const code = cause === undefined ? undefined : Number((cause >> 2n) & 0x1fn);
+  const said =
+    (arch.startsWith("mips") && (code === 4 || code === 5)) || /unaligned access|alignment trap/i.test(crash.report);
+  if (!said) return undefined;
+  return {
+    kind: "misaligned",
+    pointer: addr,
+    text: `misaligned ${a.size}-byte ${a.kind} at ${hx(addr)} (not a multiple of ${a.size}): a pointer into the middle of an object, or packed data accessed with a wide load`,
+  };
 }
 
 /** The fault address as reported, ignoring CR2 for #GP (a general protection fault does not load CR2). */
@@ -521,11 +548,12 @@ function poisonVerdict(ptr: bigint | undefined, ea: bigint | undefined, arch: Ar
     ] as const) {
       const d = v - p;
       if (d >= 0n && d < 0x1000n) {
+        const off = ea !== undefined && ea - p >= 0n && ea - p < 0x1000n ? ea - p : d;
         return {
           kind: "list-poison",
           pointer: p,
-          fieldOffset: d,
-          text: `${hx(v)} is ${name}${d ? ` + ${hx(d)}` : ""}: a list entry was used after list_del()`,
+          fieldOffset: off,
+          text: `${hx(p)} is ${name}; the access is at ${hx(p)} + ${hx(off)}: a list entry was used after list_del()`,
         };
       }
     }
