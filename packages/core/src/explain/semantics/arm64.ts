@@ -50,7 +50,7 @@ function rd(o: Ops, i: number): Expr {
   const x = op.extend ? EXTEND[op.extend] : undefined;
   if (x) e = ext(x[0], x[1], reg(r.reg));
   const s = op.shift;
-  if (s && s.amount) {
+  if (s?.amount) {
     const amt = imm(BigInt(s.amount));
     if (s.type === "lsl") e = bin("shl", e, amt);
     else if (s.type === "lsr") e = bin("shr", e, amt);
