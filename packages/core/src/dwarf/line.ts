@@ -201,43 +201,50 @@ export function readLineProgram(c: Cursor, defaultAddressSize: number): LineTabl
   const { header: h, end } = readLineHeader(c, defaultAddressSize);
   if (end > c.length) c.need(end - c.pos, "line program");
   const t = new LineTable(h);
-  const files = h.files as LineFileEntry[];
-  let address = 0n;
+  // The address is kept as a bigint sequence start plus a plain-number offset, so that rows (tens of
+  // thousands per kernel unit) cost no bigint arithmetic.
+  let seqStart = 0n;
+  let delta = 0;
   let opIndex = 0;
   let file = 1;
   let line = 1;
   let column = 0;
-  let seqStart = -1n;
   let first = 0;
   const reset = () => {
-    address = 0n;
+    seqStart = 0n;
+    delta = 0;
     opIndex = 0;
     file = 1;
     line = 1;
     column = 0;
-    seqStart = -1n;
     first = t.rowDelta.length;
   };
   const emit = () => {
-    if (seqStart < 0n) seqStart = address;
-    t.rowDelta.push(Number(address - seqStart));
+    t.rowDelta.push(delta);
     t.rowFile.push(file);
     t.rowLine.push(line);
     t.rowColumn.push(column);
   };
+  const endSequence = () => {
+    t.seqStart.push(seqStart);
+    t.seqEnd.push((seqStart + BigInt(delta)) & mask);
+    t.seqFirst.push(first);
+    t.seqLast.push(t.rowDelta.length);
+  };
   // §6.2.5.1: address advance in VLIW terms; with max_ops_per_instruction 1 this is plain bytes.
+  const minInst = h.minInstLength;
+  const maxOps = h.maxOpsPerInst;
   const advance = (opAdvance: number) => {
-    if (h.maxOpsPerInst === 1) {
-      address += BigInt(h.minInstLength * opAdvance);
+    if (maxOps === 1) {
+      delta += minInst * opAdvance;
     } else {
       const total = opIndex + opAdvance;
-      address += BigInt(h.minInstLength * Math.floor(total / h.maxOpsPerInst));
-      opIndex = total % h.maxOpsPerInst;
+      delta += minInst * Math.floor(total / maxOps);
+      opIndex = total % maxOps;
     }
   };
   const mask = h.addressSize === 8 ? 0xffffffffffffffffn : (1n << BigInt(h.addressSize * 8)) - 1n;
   reset();
-  void files;
   while (c.pos < end) {
     const op = c.u8();
     if (op >= h.opcodeBase) {
@@ -252,25 +259,25 @@ export function readLineProgram(c: Cursor, defaultAddressSize: number): LineTabl
       if (len === 0 || next > end) throw new OopsError("E_DWARF_LINE", "bad extended opcode length", c.base + c.pos);
       const sub = c.u8();
       if (sub === K.DW_LNE_end_sequence) {
-        if (seqStart < 0n) seqStart = address;
-        t.seqStart.push(seqStart);
-        t.seqEnd.push(address & mask);
-        t.seqFirst.push(first);
-        t.seqLast.push(t.rowDelta.length);
+        endSequence();
         reset();
       } else if (sub === K.DW_LNE_set_address) {
         const a = c.uN(len - 1 === 8 ? 8 : len - 1 === 4 ? 4 : len - 1 === 2 ? 2 : h.addressSize);
-        // A jump backwards inside a sequence is malformed; start a new sequence there rather than
-        // storing a negative offset.
-        if (seqStart >= 0n && a < address) {
-          t.seqStart.push(seqStart);
-          t.seqEnd.push(address);
-          t.seqFirst.push(first);
-          t.seqLast.push(t.rowDelta.length);
-          seqStart = -1n;
+        const here = seqStart + BigInt(delta);
+        if (t.rowDelta.length === first) {
+          // No row yet in this sequence: it starts here.
+          seqStart = a;
+          delta = 0;
+        } else if (a >= here && a - seqStart <= BigInt(Number.MAX_SAFE_INTEGER)) {
+          delta = Number(a - seqStart);
+        } else {
+          // A jump backwards inside a sequence is malformed; close the sequence and start another
+          // rather than storing a negative offset.
+          endSequence();
+          seqStart = a;
+          delta = 0;
           first = t.rowDelta.length;
         }
-        address = a;
         opIndex = 0;
       } else if (sub === K.DW_LNE_define_file) {
         const name = c.cstr();
@@ -300,7 +307,7 @@ export function readLineProgram(c: Cursor, defaultAddressSize: number): LineTabl
           advance(Math.floor((255 - h.opcodeBase) / h.lineRange));
           break;
         case K.DW_LNS_fixed_advance_pc:
-          address += BigInt(c.u16());
+          delta += c.u16();
           opIndex = 0;
           break;
         case K.DW_LNS_negate_stmt:

@@ -20,6 +20,7 @@ import {
   readAbbrevTable,
   readAttr,
   readAttrs,
+  readSomeAttrs,
   readUnitHeader,
   type UnitHeader,
 } from "./unit.js";
@@ -72,6 +73,11 @@ class Cache<K, V> {
   }
 }
 
+const PC_ATTRS = [K.DW_AT_low_pc, K.DW_AT_high_pc, K.DW_AT_ranges];
+
+/** Above this `.debug_info` size, a unit missing from `.debug_aranges` is not searched for. */
+const UNIT_WALK_LIMIT = 16 * 1024 * 1024;
+
 export class DwarfReader {
   readonly littleEndian: boolean;
   readonly info: SectionWindow;
@@ -89,6 +95,8 @@ export class DwarfReader {
   readonly aranges: SectionWindow;
 
   private readonly units = new Cache<string, Unit>();
+  /** Reused result slots of `readSomeAttrs` for `ranges` (read synchronously, then copied out). */
+  private readonly pcScratch: (AttrValue | undefined)[] = [undefined, undefined, undefined];
   private readonly abbrevTables = new Cache<number, AbbrevTable>();
   private readonly lineTables = new Cache<string, LineTable | undefined>();
   private readonly subprogramMaps = new Cache<string, SubprogramMap>();
@@ -378,28 +386,20 @@ export class DwarfReader {
    */
   async ranges(d: DieRef): Promise<Range[]> {
     const u = d.unit;
-    let low: AttrValue | undefined;
-    let high: AttrValue | undefined;
-    let ranges: AttrValue | undefined;
-    for (const a of this.attrs(d)) {
-      if (a.at === K.DW_AT_low_pc) low = a.value;
-      else if (a.at === K.DW_AT_high_pc) high = a.value;
-      else if (a.at === K.DW_AT_ranges) ranges = a.value;
-    }
+    const v = this.pcScratch;
+    readSomeAttrs(u.bytes, this.littleEndian, u.h, u.abbrevs, u.dies.offset[d.i] as number, PC_ATTRS, v);
+    const [low, high, ranges] = v;
     if (ranges) return this.rangeList(u, ranges, d.i === 0);
     if (low && high) {
-      const lo = await this.address(u, low);
+      const lo = low.k === "addr" ? low.v : await this.address(u, low);
       if (lo === undefined) return [];
       let hi: bigint | undefined;
       if (high.k === "const") hi = lo + high.v;
-      else hi = await this.address(u, high);
+      else hi = high.k === "addr" ? high.v : await this.address(u, high);
       if (hi === undefined || hi <= lo) return [];
       return [[lo, hi]];
     }
-    if (low && d.i === 0) {
-      // A unit DIE with only low_pc covers nothing by itself (its base address for lists).
-      return [];
-    }
+    // A DIE with only low_pc (a unit's base address, a label) covers no range by itself.
     return [];
   }
 
@@ -619,7 +619,17 @@ export class DwarfReader {
   lineTable(u: Unit): Promise<LineTable | undefined> {
     return this.lineTables.get(`${u.h.section}:${u.h.offset}`, async () => {
       if (u.stmtList === undefined || !this.line.present) return undefined;
-      const t = await this.line.at(u.stmtList, (c) => readLineProgram(c, u.h.addressSize), 64 * 1024);
+      // Fetch exactly the program: its length first (§6.2.4 unit_length), then the bytes in one read.
+      const total = await this.line.at(
+        u.stmtList,
+        (c) => {
+          const l = c.u32();
+          return l === 0xffffffff ? 12 + c.u64n("line program length") : 4 + l;
+        },
+        16,
+      );
+      const bytes = await this.line.range(u.stmtList, total);
+      const t = readLineProgram(new Cursor(bytes, this.littleEndian, u.stmtList), u.h.addressSize);
       const h = t.header;
       const fc = { ...u, h: { ...u.h, offsetSize: h.offsetSize } } as Unit;
       const dirs: string[] = [];
@@ -645,6 +655,11 @@ export class DwarfReader {
     const ar = await this.arangesIndex();
     const hit = ar?.find(pc);
     if (hit !== undefined) return this.unit(hit);
+    // GCC emits an aranges set for every unit (a Debian vmlinux: 2352 sets for 2352 units), so on a
+    // large object a miss means "no unit covers it" and walking every unit header — a read spread over
+    // the whole of .debug_info — is not worth it. Small objects, and producers that emit no aranges
+    // (clang by default), get the walk of unit DIE ranges.
+    if (ar && ar.size > 0 && this.info.size > UNIT_WALK_LIMIT) return undefined;
     const ur = await this.unitRanges();
     const off = ur.find(pc);
     return off === undefined ? undefined : this.unit(off);
@@ -738,8 +753,7 @@ export class DwarfReader {
     );
     const bytes = await this.info.range(h.offset, Math.min(h.size, h.dieOffset - h.offset + 1024));
     const attrs = readAttrs(bytes, this.littleEndian, h, abbrevs, h.dieOffset);
-    const dies = new DieIndex();
-    dies.offset.push(h.dieOffset);
+    const dies = DieIndex.single(h.dieOffset, 0);
     const get = (at: number) => attrs.find((a) => a.at === at)?.value;
     if (get(K.DW_AT_dwo_name) || get(K.DW_AT_GNU_dwo_name))
       throw new OopsError(

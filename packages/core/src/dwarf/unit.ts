@@ -449,25 +449,56 @@ function offsetOf(c: Cursor, u: FormContext): number {
 // --- The flat DIE index ---
 
 /**
- * All DIEs of one unit in document order. DIE `i` spans the subtree `i .. end[i]-1`; its children
- * are reached by starting at `i+1` and jumping to `end[child]` for each next sibling.
+ * All DIEs of one unit in document order, in typed arrays (no object per DIE). DIE `i` spans the
+ * subtree `i .. end[i]-1`; its children are reached by starting at `i+1` and jumping to `end[child]`
+ * for each next sibling.
  */
 export class DieIndex {
-  readonly offset: number[] = [];
-  readonly code: number[] = [];
-  readonly tag: number[] = [];
-  readonly parent: number[] = [];
-  readonly end: number[] = [];
+  offset: Uint32Array;
+  tag: Uint16Array;
+  parent: Int32Array;
+  end: Int32Array;
+  count = 0;
 
-  get count(): number {
-    return this.offset.length;
+  constructor(capacity = 16) {
+    this.offset = new Uint32Array(capacity);
+    this.tag = new Uint16Array(capacity);
+    this.parent = new Int32Array(capacity);
+    this.end = new Int32Array(capacity);
+  }
+
+  /** An index holding a single DIE (the unit DIE read on its own). */
+  static single(offset: number, tag: number): DieIndex {
+    const ix = new DieIndex(1);
+    ix.offset[0] = offset;
+    ix.tag[0] = tag;
+    ix.parent[0] = -1;
+    ix.end[0] = 1;
+    ix.count = 1;
+    return ix;
+  }
+
+  grow(): void {
+    const n = this.offset.length * 2;
+    const o = new Uint32Array(n);
+    o.set(this.offset);
+    this.offset = o;
+    const t = new Uint16Array(n);
+    t.set(this.tag);
+    this.tag = t;
+    const p = new Int32Array(n);
+    p.set(this.parent);
+    this.parent = p;
+    const e = new Int32Array(n);
+    e.set(this.end);
+    this.end = e;
   }
 
   /** Index of the DIE at section offset `off`, or -1 (binary search; offsets are increasing). */
   find(off: number): number {
     const o = this.offset;
     let lo = 0;
-    let hi = o.length - 1;
+    let hi = this.count - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
       const v = o[mid] as number;
@@ -482,35 +513,43 @@ export class DieIndex {
 /**
  * Walks every DIE of a unit once (§7.5.2: a DIE is an abbreviation code followed by its attribute
  * values; a 0 code ends a sibling chain). `bytes` are the unit's bytes, `bytes[0]` at section offset
- * `h.offset`. Attribute values are skipped, whole DIEs at a time when all their forms are fixed-size.
+ * `h.offset`. Attribute values are skipped, whole DIEs at a time when all their forms are fixed-size
+ * (the per-abbreviation sizes are worked out once per unit).
  */
 export function indexDies(bytes: Uint8Array, littleEndian: boolean, h: UnitHeader, abbrevs: AbbrevTable): DieIndex {
-  const ix = new DieIndex();
+  // A DIE takes at least 1 byte; most take 4 or more.
+  const ix = new DieIndex(Math.max(16, Math.min(h.size >> 3, 1 << 22)));
   const c = new Cursor(bytes, littleEndian, h.offset, h.dieOffset - h.offset);
-  const fixed = new Map<Abbrev, number>();
+  // Per abbreviation code: total fixed size of its attributes, or -1 when some form is variable.
+  const fixedDense: number[] = [];
+  const fixedSparse = new Map<number, number>();
   const stack: number[] = [];
-  const unitEnd = h.size;
+  const unitEnd = Math.min(h.size, bytes.length);
+  let n = 0;
   while (c.pos < unitEnd) {
     const off = h.offset + c.pos;
-    const code = ulebNum(c);
+    // Fast path for one-byte codes (nearly all of them).
+    const b0 = bytes[c.pos] as number;
+    let code: number;
+    if (b0 < 0x80) {
+      code = b0;
+      c.pos++;
+    } else code = ulebNum(c);
     if (code === 0) {
       const top = stack.pop();
-      if (top === undefined) {
-        // Padding after the last DIE (some producers emit trailing zeros): accept it.
-        continue;
-      }
-      ix.end[top] = ix.offset.length;
+      // A 0 with nothing open is padding after the last DIE (some producers emit it): accept it.
+      if (top !== undefined) ix.end[top] = n;
       continue;
     }
-    const a = abbrevOf(abbrevs, code);
+    const a = code < abbrevs.dense.length ? abbrevs.dense[code] : abbrevs.sparse.get(code);
     if (!a) throw new OopsError("E_DWARF_ABBREV", `unknown abbreviation code ${code}`, off);
-    const i = ix.offset.length;
-    ix.offset.push(off);
-    ix.code.push(code);
-    ix.tag.push(a.tag);
-    ix.parent.push(stack.length ? (stack[stack.length - 1] as number) : -1);
-    ix.end.push(i + 1);
-    let size = fixed.get(a);
+    if (n === ix.offset.length) ix.grow();
+    ix.offset[n] = off;
+    ix.tag[n] = a.tag;
+    ix.parent[n] = stack.length ? (stack[stack.length - 1] as number) : -1;
+    ix.end[n] = n + 1;
+    const i = n++;
+    let size = code < 4096 ? fixedDense[code] : fixedSparse.get(code);
     if (size === undefined) {
       size = 0;
       for (const f of a.forms) {
@@ -521,15 +560,21 @@ export function indexDies(bytes: Uint8Array, littleEndian: boolean, h: UnitHeade
         }
         size += s;
       }
-      fixed.set(a, size);
+      if (code < 4096) fixedDense[code] = size;
+      else fixedSparse.set(code, size);
     }
-    if (size >= 0) c.skip(size);
-    else for (const f of a.forms) skipForm(c, f, h);
+    if (size >= 0) {
+      if (c.pos + size > unitEnd) c.need(size, "DIE attributes");
+      c.pos += size;
+    } else {
+      const forms = a.forms;
+      for (let k = 0; k < forms.length; k++) skipForm(c, forms[k] as number, h);
+    }
     if (a.hasChildren) stack.push(i);
-    if (stack.length === 0 && i === 0 && !a.hasChildren) break;
   }
   // A truncated unit leaves open subtrees: close them at the end.
-  for (const top of stack) ix.end[top] = ix.offset.length;
+  for (const top of stack) ix.end[top] = n;
+  ix.count = n;
   return ix;
 }
 
@@ -571,4 +616,30 @@ export function readAttrs(
     out.push({ at: a.attrs[k] as number, form: f, value: readForm(c, f, h, h.offset, a.consts[k]) });
   }
   return out;
+}
+
+/**
+ * Several attributes of one DIE in a single pass, decoding only those asked for (the others are
+ * skipped): `out[k]` receives the value of attribute `want[k]`, or stays undefined.
+ */
+export function readSomeAttrs(
+  bytes: Uint8Array,
+  littleEndian: boolean,
+  h: UnitHeader,
+  abbrevs: AbbrevTable,
+  dieOffset: number,
+  want: readonly number[],
+  out: (AttrValue | undefined)[],
+): void {
+  for (let k = 0; k < want.length; k++) out[k] = undefined;
+  const c = new Cursor(bytes, littleEndian, h.offset, dieOffset - h.offset);
+  const a = abbrevOf(abbrevs, ulebNum(c));
+  if (!a) throw new OopsError("E_DWARF_ABBREV", "unknown abbreviation code", dieOffset);
+  const n = a.attrs.length;
+  for (let k = 0; k < n; k++) {
+    const f = a.forms[k] as number;
+    const w = want.indexOf(a.attrs[k] as number);
+    if (w >= 0) out[w] = readForm(c, f, h, h.offset, a.consts[k]);
+    else skipForm(c, f, h);
+  }
 }

@@ -3,11 +3,16 @@
  * or a `.o`) into a `DwarfSymbolizer` whose debug sections are decompressed and, for relocatable
  * objects, relocated with each section laid out at its own base, and whose `symbol+offset` queries
  * and DWARF-less addresses are answered by the object's symbol table (same-name static functions told
- * apart by the `/size` the kernel printed).
+ * apart by the `/size` the kernel printed). The symbol table is read only when a query needs it.
  */
 
 import type { ByteSource } from "../binary/source.js";
-import { type ElfObject, openElfObject } from "../elf/open.js";
+import { openMaybeCompressed } from "../elf/compress.js";
+import { ElfDebugSections } from "../elf/debug-sections.js";
+import { ElfFile } from "../elf/file.js";
+import { laidOutSymbolLookup } from "../elf/lookup.js";
+import type { ElfObject } from "../elf/open.js";
+import { readSymbolTable } from "../elf/symbols.js";
 import { DwarfSymbolizer } from "./symbolizer.js";
 
 /** A symbolizer over an already opened ELF object. */
@@ -15,7 +20,10 @@ export function symbolizerForElf(obj: ElfObject): DwarfSymbolizer {
   return new DwarfSymbolizer(obj.sections, obj.lookup);
 }
 
-/** Opens an object file and returns its symbolizer. */
+/** Opens an object file and returns its symbolizer; the symbol table is loaded lazily. */
 export async function openElfSymbolizer(source: ByteSource): Promise<DwarfSymbolizer> {
-  return symbolizerForElf(await openElfObject(source));
+  const { source: plain } = await openMaybeCompressed(source);
+  const elf = await ElfFile.open(plain);
+  const sections = new ElfDebugSections(elf);
+  return new DwarfSymbolizer(sections, async () => laidOutSymbolLookup(await readSymbolTable(elf), sections));
 }

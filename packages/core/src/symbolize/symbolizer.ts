@@ -34,20 +34,34 @@ export interface SymbolLookup {
 
 export class DwarfSymbolizer implements Symbolizer {
   readonly reader: DwarfReader;
+  private symbolsP: Promise<SymbolLookup | undefined> | undefined;
 
+  /**
+   * `symbols` may be a function that loads the table: it is then called only when a query needs it
+   * (a `symbol+offset`, or an address DWARF does not name) — a vmlinux symbol table costs a second.
+   */
   constructor(
     readonly sections: DebugSections,
-    readonly symbols?: SymbolLookup,
+    private readonly symbolSource?: SymbolLookup | (() => Promise<SymbolLookup | undefined>),
   ) {
     this.reader = new DwarfReader(sections);
   }
 
+  /** The symbol lookup, loaded on first use. */
+  symbols(): Promise<SymbolLookup | undefined> {
+    if (!this.symbolsP) {
+      const s = this.symbolSource;
+      this.symbolsP = typeof s === "function" ? s() : Promise.resolve(s);
+    }
+    return this.symbolsP;
+  }
+
   /** The DWARF address a query names (section base added, symbol resolved, return address − 1). */
-  resolve(q: SymbolizeQuery): { pc: bigint; section?: string } {
+  async resolve(q: SymbolizeQuery): Promise<{ pc: bigint; section?: string }> {
     let addr: bigint;
     let section = q.section;
     if (q.symbol !== undefined) {
-      const cands = this.symbols?.byName(q.symbol) ?? [];
+      const cands = (await this.symbols())?.byName(q.symbol) ?? [];
       if (cands.length === 0) throw new OopsError("E_DWARF_SYMBOL", `no symbol ${q.symbol}`);
       // The kernel prints `func+off/size`: the size tells same-name statics apart.
       const pick = (q.size !== undefined ? cands.find((s) => s.size === q.size) : undefined) ?? cands[0];
@@ -63,7 +77,7 @@ export class DwarfSymbolizer implements Symbolizer {
   }
 
   async symbolize(q: SymbolizeQuery): Promise<SourceFrame[]> {
-    const { pc, section } = this.resolve(q);
+    const { pc, section } = await this.resolve(q);
     return this.framesAt(pc, section);
   }
 
@@ -71,9 +85,9 @@ export class DwarfSymbolizer implements Symbolizer {
   async framesAt(pc: bigint, section?: string): Promise<SourceFrame[]> {
     const r = this.reader;
     const unit = await r.unitForAddress(pc);
-    const fallbackName = () => this.symbols?.at?.(pc, section)?.name;
+    const fallbackName = async () => (await this.symbols())?.at?.(pc, section)?.name;
     if (!unit) {
-      const f = fallbackName();
+      const f = await fallbackName();
       return [f === undefined ? { inlined: false } : { function: f, inlined: false }];
     }
     const [chain, table] = await Promise.all([r.inlineChain(unit, pc), r.lineTable(unit)]);
@@ -87,14 +101,14 @@ export class DwarfSymbolizer implements Symbolizer {
       column = table.rowColumn[row] as number;
     }
     if (chain.length === 0) {
-      const f = fallbackName();
+      const f = await fallbackName();
       return [frame(f, file, line, column, false)];
     }
     const frames: SourceFrame[] = [];
     for (let k = chain.length - 1; k >= 0; k--) {
       const d: DieRef = { unit, i: chain[k] as number };
       let name = await r.dieName(d);
-      if (name === undefined && k === 0) name = fallbackName();
+      if (name === undefined && k === 0) name = await fallbackName();
       frames.push(frame(name, file, line, column, k > 0));
       if (k > 0) {
         // The next (outer) frame is positioned at this inlined subroutine's call site.
@@ -117,7 +131,7 @@ export class DwarfSymbolizer implements Symbolizer {
 
   /** Variables and parameters in scope at `pc`, innermost scope first, with their location there. */
   async variablesAt(q: SymbolizeQuery | bigint): Promise<VariableAt[]> {
-    const pc = typeof q === "bigint" ? q : this.resolve(q).pc;
+    const pc = typeof q === "bigint" ? q : (await this.resolve(q)).pc;
     const unit = await this.reader.unitForAddress(pc);
     if (!unit) return [];
     return variablesAt(this.reader, unit, pc);
@@ -137,6 +151,9 @@ function frame(fn: string | undefined, file: string | undefined, line: number, c
 }
 
 /** A symbolizer over an object's debug sections and (optionally) its symbol table. */
-export function openSymbolizer(sections: DebugSections, symbols?: SymbolLookup): DwarfSymbolizer {
+export function openSymbolizer(
+  sections: DebugSections,
+  symbols?: SymbolLookup | (() => Promise<SymbolLookup | undefined>),
+): DwarfSymbolizer {
   return new DwarfSymbolizer(sections, symbols);
 }
