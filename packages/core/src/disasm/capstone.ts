@@ -654,13 +654,16 @@ function readInsn(m: CsModule, hd: Handle, p: number, scratch: number): DecodedI
 
 /**
  * Decode `bytes` (placed at `address`) from the start until the first byte sequence Capstone cannot
- * decode or `max` instructions. Returns the instructions and how many bytes they covered.
+ * decode or `max` instructions. Returns the instructions and how many bytes they covered. With
+ * `lengthsOnly`, only the instruction lengths are pushed there (no detail is read: the fast path of
+ * the x86 start search).
  */
 export function decodeRun(
   target: DisasmTarget,
   bytes: Uint8Array,
   address: bigint,
   max = 0,
+  lengthsOnly?: number[],
 ): { insns: DecodedInsn[]; consumed: number } {
   const m = engine();
   const hd = handleFor(target);
@@ -676,6 +679,12 @@ export function decodeRun(
     let consumed = 0;
     try {
       for (let i = 0; i < n; i++) {
+        if (lengthsOnly) {
+          const size = u16(m, first + i * INSN.sizeof + INSN.size);
+          consumed += size;
+          lengthsOnly.push(size);
+          continue;
+        }
         const d = readInsn(m, hd, first + i * INSN.sizeof, scratch);
         consumed += d.bytes.length;
         insns.push(d);

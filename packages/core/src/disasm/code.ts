@@ -90,20 +90,50 @@ function linear(t: DisasmTarget, bytes: Uint8Array, start: number, base: bigint)
   return out;
 }
 
+/**
+ * Instruction starts up to `end` when decoding from `start`, and whether an undecodable unit came
+ * before `end`. Lengths only: no operand detail is read.
+ */
+function boundaries(
+  t: DisasmTarget,
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+): { starts: Set<number>; bad: boolean } {
+  const unit = unitOf(t);
+  const starts = new Set<number>();
+  let bad = false;
+  let pos = start;
+  while (pos <= end && pos < bytes.length) {
+    const lengths: number[] = [];
+    // Decode a little past `end` so that an instruction starting at `end` is seen.
+    decodeRun(t, bytes.subarray(pos, Math.min(bytes.length, end + maxInsnLength(t))), 0n, 0, lengths);
+    for (const len of lengths) {
+      if (pos > end) break;
+      starts.add(pos);
+      pos += len;
+    }
+    // The chunk reaches past `end`, so stopping short of it means an undecodable unit: skip it.
+    if (pos >= end) break;
+    bad = true;
+    pos += unit;
+  }
+  return { starts, bad };
+}
+
 /** Pick the decoding start for variable-length code: see the file comment. */
 function bestStart(t: DisasmTarget, bytes: Uint8Array, fault: number, base: bigint): Placed[] {
   const unit = unitOf(t);
   const limit = Math.min(fault, maxInsnLength(t) - unit);
-  let fallback: Placed[] | undefined;
+  let fallback: number | undefined;
   for (let start = 0; start <= limit; start += unit) {
-    const run = linear(t, bytes, start, base);
-    if (!run.some((i) => i.offset === fault)) continue;
-    const clean = !run.some((i) => i.bad && i.offset < fault);
-    if (clean) return run;
-    fallback ??= run;
+    const b = boundaries(t, bytes, start, fault);
+    if (!b.starts.has(fault)) continue;
+    if (!b.bad) return linear(t, bytes, start, base);
+    fallback ??= start;
   }
   // No start lands on the mark: the mark itself is an instruction start, so decode from there.
-  return fallback ?? linear(t, bytes, fault, base);
+  return linear(t, bytes, fallback ?? fault, base);
 }
 
 /**
