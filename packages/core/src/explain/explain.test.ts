@@ -11,7 +11,7 @@ import { disassembleCode } from "../disasm/code.js";
 import type { Crash } from "../oops/model.js";
 import { textOffset } from "../types.js";
 import { explainCrash } from "./explain.js";
-import { crashFromLog, decode } from "./testutil.js";
+import { decode, firstCrash } from "./testutil.js";
 
 const bytes = (hex: string) =>
   Uint8Array.from((hex.replace(/\s+/g, "").match(/../g) ?? []).map((h) => Number.parseInt(h, 16)));
@@ -125,8 +125,8 @@ describe("explainCrash: verdicts and soundness", () => {
   it("146 (real log): lock inc [rax+0x138] with rax = 0xffffffff reaches a user-space address", () => {
     // objdump: f0 ff 80 38 01 00 00   lock inc DWORD PTR [rax+0x138]   <- faulting
     const log = readFileSync(new URL("../../../../corpus/syzkaller/report/146", import.meta.url), "latin1");
-    const c = crashFromLog(log, "x86_64", "paging-request");
-    const ex = explainCrash(c, decode(c, { endian: "little" }));
+    const c = firstCrash(log);
+    const ex = explainCrash(c, decode(c));
     const printed = BigInt(`0x${/paging request at ([0-9a-f]{16})/.exec(log)?.[1] ?? "0"}`);
     const rax = BigInt(`0x${/RAX: ([0-9a-f]{16})/.exec(log)?.[1] ?? "0"}`);
     expect(printed < 0x0000800000000000n).toBe(true);

@@ -128,8 +128,12 @@ function misaligned(arch: ArchId, a: Access, crash: Crash): Verdict | undefined 
 
 /** The fault address as reported, ignoring CR2 for #GP (a general protection fault does not load CR2). */
 function reportedFaultAddress(crash: Crash, notes: string[]): bigint | undefined {
+  // x86 #GP prints no CR2 but, since v5.5, "probably for non-canonical address 0x…"
+  // (arch/x86/kernel/traps.c); a stack-guard hit prints the address (arch/x86/mm/fault.c).
   const nc = /non-canonical address (0x[0-9a-f]+)/i.exec(crash.report);
   if (nc?.[1]) return BigInt(nc[1]);
+  const sg = /stack guard page was hit at ([0-9a-f]{8,16})/.exec(crash.report);
+  if (sg?.[1] && crash.fault.address === undefined) return BigInt(`0x${sg[1]}`);
   const a = crash.fault.address;
   if (crash.kind === "general-protection" && a !== undefined && a === crash.registers.cr2) {
     notes.push("CR2 is not the fault address of a general protection fault (#GP does not load CR2); it is ignored");

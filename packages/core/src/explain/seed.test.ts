@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initDisassembler } from "../disasm/capstone.js";
 import { explainCrash } from "./explain.js";
-import { crashFromLog, decode } from "./testutil.js";
+import { decode, firstCrash } from "./testutil.js";
 
 const log = readFileSync(new URL("../../../../examples/seed/oops.log", import.meta.url), "utf8");
 
@@ -16,8 +16,8 @@ describe("seed: rlb_arp_recv NULL rx_hashtbl", () => {
   beforeAll(() => initDisassembler());
 
   const run = () => {
-    const crash = crashFromLog(log, "mips64");
-    const insns = decode(crash, { endian: "big", octeon: true });
+    const crash = firstCrash(log);
+    const insns = decode(crash);
     return { crash, insns, ex: explainCrash(crash, insns) };
   };
 
