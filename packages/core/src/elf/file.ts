@@ -9,7 +9,7 @@
  * it is read, so the memory used is bounded by the file's size.
  */
 
-import { Cursor, cstrAt } from "../binary/cursor.js";
+import { Cursor } from "../binary/cursor.js";
 import type { ByteSource } from "../binary/source.js";
 import { OopsError } from "../errors.js";
 import { BlockCache, type BlockCacheOptions } from "./cache.js";
@@ -33,6 +33,7 @@ import {
   SHN_XINDEX,
   SHT_NOBITS,
 } from "./constants.js";
+import { nameAt } from "./strings.js";
 
 export interface ElfHeader {
   /** 32 or 64 (EI_CLASS). */
@@ -242,8 +243,9 @@ export class ElfFile {
     const rawSections: RawSection[] = [];
     if (shnum > 0) {
       const table = await source.read(shoff, shnum * shentsize);
+      const sc = new Cursor(table, le, shoff);
       for (let i = 0; i < shnum; i++) {
-        const sc = new Cursor(table, le, shoff, i * shentsize);
+        sc.seek(i * shentsize);
         const nameOffset = sc.u32();
         const stype = sc.u32();
         const sflags = is64 ? sc.u64() : BigInt(sc.u32());
@@ -279,7 +281,7 @@ export class ElfFile {
     }
     const sections: ElfSection[] = [];
     for (const r of rawSections) {
-      const name = r.index === 0 || !names ? "" : cstrAt(names, r.nameOffset, strSec?.offset ?? 0);
+      const name = r.index === 0 || !names ? "" : nameAt(names, r.nameOffset, strSec?.offset ?? 0);
       let compression: CompressionHeader | undefined;
       if (r.type !== SHT_NOBITS && r.size > 0 && r.offset + r.size <= size) {
         if (r.flags & BigInt(SHF_COMPRESSED)) {
@@ -289,15 +291,31 @@ export class ElfFile {
         }
       }
       const dataSize = r.type === SHT_NOBITS ? 0 : compression ? compression.size : r.size;
-      sections.push(compression ? { ...r, name, compression, dataSize } : { ...r, name, dataSize });
+      const sec: ElfSection = {
+        index: r.index,
+        name,
+        nameOffset: r.nameOffset,
+        type: r.type,
+        flags: r.flags,
+        addr: r.addr,
+        offset: r.offset,
+        size: r.size,
+        link: r.link,
+        info: r.info,
+        addralign: r.addralign,
+        entsize: r.entsize,
+        dataSize,
+      };
+      sections.push(compression ? { ...sec, compression } : sec);
     }
 
     // --- program headers ---
     const segments: ElfSegment[] = [];
     if (phnum > 0) {
       const table = await source.read(phoff, phnum * phentsize);
+      const pc = new Cursor(table, le, phoff);
       for (let i = 0; i < phnum; i++) {
-        const pc = new Cursor(table, le, phoff, i * phentsize);
+        pc.seek(i * phentsize);
         if (is64) {
           const ptype = pc.u32();
           const pflags = pc.u32();

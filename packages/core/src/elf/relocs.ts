@@ -247,9 +247,15 @@ export function parseRelocations(elf: ElfFile, bytes: Uint8Array, sec: ElfSectio
       const t1 = c.u8();
       types = [t1, t2, t3];
     } else if (is64) {
-      const info = c.u64();
-      sym = Number(info >> 32n);
-      types = [Number(info & 0xffffffffn)];
+      // r_info = (sym << 32) | type, read as two words to avoid a BigInt per entry.
+      if (elf.littleEndian) {
+        const type = c.u32();
+        sym = c.u32();
+        types = [type];
+      } else {
+        sym = c.u32();
+        types = [c.u32()];
+      }
     } else {
       const info = c.u32();
       sym = info >>> 8;
@@ -270,52 +276,79 @@ function widthBytes(w: Width): number {
 }
 
 /** Reads the field at `at` (6-bit: low 6 bits; uleb: the number and its encoded length). */
-function readField(data: Uint8Array, le: boolean, at: number, w: Width): { value: bigint; length: number } {
-  if (w === "uleb") {
-    let v = 0n;
-    let shift = 0n;
-    let i = at;
-    for (;;) {
-      const b = data[i];
-      if (b === undefined) throw new OopsError("E_ELF_RELOCATION", "ULEB128 field runs past the section", at);
-      if (shift < 64n) v |= BigInt(b & 0x7f) << shift;
-      shift += 7n;
-      i++;
-      if ((b & 0x80) === 0) break;
+function readField(
+  data: Uint8Array,
+  view: DataView,
+  le: boolean,
+  at: number,
+  w: Width,
+): { value: bigint; length: number } {
+  switch (w) {
+    case 1:
+      return { value: BigInt(view.getUint8(at)), length: 1 };
+    case "6":
+      return { value: BigInt(view.getUint8(at) & 0x3f), length: 1 };
+    case 2:
+      return { value: BigInt(view.getUint16(at, le)), length: 2 };
+    case 4:
+      return { value: BigInt(view.getUint32(at, le)), length: 4 };
+    case 8:
+      return { value: view.getBigUint64(at, le), length: 8 };
+    case "uleb": {
+      let v = 0n;
+      let shift = 0n;
+      let i = at;
+      for (;;) {
+        const b = data[i];
+        if (b === undefined) throw new OopsError("E_ELF_RELOCATION", "ULEB128 field runs past the section", at);
+        if (shift < 64n) v |= BigInt(b & 0x7f) << shift;
+        shift += 7n;
+        i++;
+        if ((b & 0x80) === 0) break;
+      }
+      return { value: BigInt.asUintN(64, v), length: i - at };
     }
-    return { value: v, length: i - at };
+    default:
+      return { value: 0n, length: 0 };
   }
-  const n = widthBytes(w);
-  let v = 0n;
-  for (let k = 0; k < n; k++) {
-    const b = BigInt(data[at + (le ? n - 1 - k : k)]!);
-    v = (v << 8n) | b;
-  }
-  if (w === "6") v &= 0x3fn;
-  return { value: v, length: n };
 }
 
-function writeField(data: Uint8Array, le: boolean, at: number, w: Width, value: bigint, length: number): void {
-  if (w === "uleb") {
-    // Same number of bytes as the assembler reserved: continuation bits on all but the last.
-    let v = BigInt.asUintN(64, value);
-    for (let k = 0; k < length; k++) {
-      let b = Number(v & 0x7fn);
-      v >>= 7n;
-      if (k < length - 1) b |= 0x80;
-      data[at + k] = b;
+function writeField(
+  data: Uint8Array,
+  view: DataView,
+  le: boolean,
+  at: number,
+  w: Width,
+  value: bigint,
+  length: number,
+) {
+  switch (w) {
+    case 1:
+      view.setUint8(at, Number(BigInt.asUintN(8, value)));
+      return;
+    case "6":
+      data[at] = (data[at]! & 0xc0) | Number(value & 0x3fn);
+      return;
+    case 2:
+      view.setUint16(at, Number(BigInt.asUintN(16, value)), le);
+      return;
+    case 4:
+      view.setUint32(at, Number(BigInt.asUintN(32, value)), le);
+      return;
+    case 8:
+      view.setBigUint64(at, BigInt.asUintN(64, value), le);
+      return;
+    case "uleb": {
+      // Same number of bytes as the assembler reserved: continuation bits on all but the last.
+      let v = BigInt.asUintN(64, value);
+      for (let k = 0; k < length; k++) {
+        let b = Number(v & 0x7fn);
+        v >>= 7n;
+        if (k < length - 1) b |= 0x80;
+        data[at + k] = b;
+      }
+      return;
     }
-    return;
-  }
-  if (w === "6") {
-    data[at] = (data[at]! & 0xc0) | Number(value & 0x3fn);
-    return;
-  }
-  const n = widthBytes(w);
-  let v = BigInt.asUintN(n * 8, value);
-  for (let k = 0; k < n; k++) {
-    data[at + (le ? k : n - 1 - k)] = Number(v & 0xffn);
-    v >>= 8n;
   }
 }
 
@@ -339,6 +372,7 @@ export function applyRelocations(
 ): void {
   const table = tableFor(elf);
   const le = elf.littleEndian;
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   for (const r of entries) {
     const sym = symbols[r.sym];
     if (sym === undefined && r.sym !== 0)
@@ -369,7 +403,7 @@ export function applyRelocations(
         "E_ELF_RELOCATION",
         `${relSec.name}: ${last.name} at 0x${at.toString(16)} runs past the end of ${targetName} (${data.length} bytes)`,
       );
-    const field = readField(data, le, at, last.width);
+    const field = readField(data, view, le, at, last.width);
     let S = sym ? sym.value + (sectionBase?.(sym.shndx) ?? 0n) : 0n;
     if (sym?.thumb && (rt1.name === "R_ARM_ABS32" || rt1.name === "R_ARM_REL32")) S |= 1n;
     // REL: the addend is what the field holds (gABI, "Relocation"), sign-extended for sub-64-bit fields.
@@ -386,7 +420,7 @@ export function applyRelocations(
         );
       value = table[t]!.calc(0n, value, P, field.value);
     }
-    writeField(data, le, at, last.width, value, field.length);
+    writeField(data, view, le, at, last.width, value, field.length);
   }
 }
 

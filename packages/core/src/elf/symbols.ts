@@ -12,7 +12,7 @@
  * the low bit of a microMIPS/MIPS16 function's value are not part of the address and are cleared.
  */
 
-import { Cursor, cstrAt } from "../binary/cursor.js";
+import { Cursor } from "../binary/cursor.js";
 import { OopsError } from "../errors.js";
 import {
   EM_AARCH64,
@@ -33,6 +33,7 @@ import {
   STT_NOTYPE,
 } from "./constants.js";
 import type { ElfFile, ElfSection } from "./file.js";
+import { nameAt } from "./strings.js";
 
 export interface ElfSymbol {
   /** Index in its symbol table. */
@@ -108,7 +109,7 @@ export function parseSymbols(
     // 0x80, STO_MIPS16 0xf0 in st_other).
     const thumb = isFunc && machine === EM_ARM && (value & 1n) !== 0n;
     if (isFunc && (machine === EM_ARM || (machine === EM_MIPS && (other & 0x80) !== 0))) value &= ~1n;
-    const name = nameOff === 0 ? "" : nameOff < strtab.length ? cstrAt(strtab, nameOff, strtabOffset) : "";
+    const name = nameOff === 0 ? "" : nameOff < strtab.length ? nameAt(strtab, nameOff, strtabOffset) : "";
     out[i] = thumb
       ? { index: i, name, value, size, type, bind, other, shndx, thumb }
       : { index: i, name, value, size, type, bind, other, shndx };
