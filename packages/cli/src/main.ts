@@ -6,6 +6,7 @@
 
 import { readFileSync } from "node:fs";
 import { ANALYZE_HELP, analyzeCommand } from "./commands/analyze.js";
+import { SYMBOLIZE_HELP, symbolizeCommand } from "./commands/symbolize.js";
 import { type CliIO, processIO } from "./io.js";
 
 export const HELP = `oopscope — explain a Linux kernel crash (oops, panic, BUG, WARNING, KASAN, lockup)
@@ -14,6 +15,8 @@ Usage: oopscope <command> [options]
 
 Commands:
   analyze [FILE...|-]   find and explain every crash in console logs (stdin by default)
+  symbolize --obj FILE [ADDR|SYM+OFF...]
+                        addresses or symbol+offset to function, file:line (inlined frames too)
 
 Options:
   -h, --help            this help; 'oopscope <command> --help' for a command's own
@@ -36,7 +39,7 @@ export function version(): string {
   }
 }
 
-const COMMAND_HELP: Record<string, string> = { analyze: ANALYZE_HELP };
+const COMMAND_HELP: Record<string, string> = { analyze: ANALYZE_HELP, symbolize: SYMBOLIZE_HELP };
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -54,6 +57,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     return 0;
   }
   if (cmd === "analyze") return analyzeCommand(rest, io);
+  if (cmd === "symbolize") return symbolizeCommand(rest, io);
   io.stderr.write(`oopscope: unknown command '${cmd}'\n\n${HELP}`);
   return 2;
 }
