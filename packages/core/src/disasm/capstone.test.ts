@@ -137,6 +137,13 @@ describe("Capstone 5 adapter", () => {
     );
   });
 
+  it("rejects an unknown architecture with E_DISASM_ARCH", () => {
+    const bogus = { arch: "vax", endian: "little" } as unknown as DisasmTarget;
+    expect(() => disassembleCode(bogus, { bytes: hexBytes("01") })).toThrow(
+      'no disassembler for this architecture: unknown architecture "vax"',
+    );
+  });
+
   it("turns undecodable bytes into data entries and keeps going", () => {
     // AArch64 0x00000000 is `udf #0` in objdump; 0xffffffff is undefined (`.inst 0xffffffff`).
     const insns = disassembleCode(

@@ -169,6 +169,9 @@ function csModeOf(t: DisasmTarget): { family: Family; arch: number; mode: number
       return { family: "riscv", arch: CS_ARCH.riscv, mode: CS_MODE_RISCV64 | CS_MODE_RISCVC };
     case "s390x":
       return { family: "sysz", arch: CS_ARCH.sysz, mode: CS_MODE_BIG_ENDIAN };
+    default:
+      // Reached only from untyped callers (JSON, plain JavaScript).
+      throw new OopsError("E_DISASM_ARCH", `unknown architecture ${JSON.stringify(t.arch)}`);
   }
 }
 

@@ -36,12 +36,12 @@ function rng(seed: number) {
 beforeAll(() => initDisassembler());
 
 describe.each(TARGETS)("random windows: $arch $endian thumb=$thumb", (t) => {
-  it("tiles the window and marks exactly the marked unit, 60 windows", () => {
+  it("tiles the window and marks exactly the marked unit, 40 windows", () => {
     const next = rng(0x5eed + t.arch.length * 131 + (t.thumb ? 7 : 0) + (t.endian === "big" ? 3 : 0));
     const unit =
       t.arch === "x86_64" || t.arch === "i386" ? 1 : t.arch === "riscv64" || t.thumb || t.arch === "s390x" ? 2 : 4;
     const broken: string[] = [];
-    for (let n = 0; n < 60; n++) {
+    for (let n = 0; n < 40; n++) {
       const units = 4 + (next() % 30);
       const bytes = new Uint8Array(units * unit);
       for (let i = 0; i < bytes.length; i++) bytes[i] = next() & 0xff;
