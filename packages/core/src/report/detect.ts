@@ -79,7 +79,7 @@ export interface FindOptions {
 // How much text around a header the extractor looks at. A report never needs more; the limits keep
 // the work per report bounded so a log with thousands of crashes stays linear.
 const WINDOW_AFTER = 1 << 20;
-const WINDOW_BEFORE = 1 << 16;
+const WINDOW_BEFORE = 1 << 14;
 const CORRUPTED_NO_FRAMES = "extracted no frames";
 // The GCE serial console prints this when the connection drops; what came before is cut short.
 const CONSOLE_HANGUP = "serialport: VM disconnected.";
@@ -88,10 +88,14 @@ const EXECUTOR = / Comm: syz\.(\d+)\.(\d+) /;
 const QUESTIONABLE = /(\[<[0-9a-f]+>\])? \? /;
 const END_MARKERS = ["---[ end trace", "---[ end Kernel panic"];
 
-const HEADER_ANY = new RegExp(LINUX_OOPSES.map((o) => o.header.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
+const HEADER_SOURCE = LINUX_OOPSES.map((o) => o.header.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
+const HEADER_ANY = new RegExp(HEADER_SOURCE, "g");
+const HEADER_TEST = new RegExp(HEADER_SOURCE);
 
 /** The row whose header is on `line` and not suppressed there, first in table order. */
 export function matchOops(line: string): OopsKind | undefined {
+  // One scan for any header first: nearly every line has none.
+  if (!HEADER_TEST.test(line)) return undefined;
   for (const o of LINUX_OOPSES) {
     if (line.includes(o.header) && !matchesAny(line, o.suppressions)) return o;
   }
@@ -107,11 +111,12 @@ export function containsCrash(text: string): boolean {
 export function findReports(text: string, options: FindOptions = {}): CrashReport[] {
   const max = options.maxReports ?? Number.POSITIVE_INFINITY;
   const out: CrashReport[] = [];
+  const facts = logFacts(text);
   let from = 0;
   while (out.length < max) {
     const hit = nextHeader(text, from);
     if (hit === undefined) break;
-    const { report, next } = extract(text, hit.line, hit.oops);
+    const { report, next } = extract(text, hit.line, hit.oops, facts);
     out.push(report);
     from = Math.max(next, hit.line.end + 1);
   }
@@ -121,7 +126,7 @@ export function findReports(text: string, options: FindOptions = {}): CrashRepor
 /** The first crash report at or after `from`, or undefined. */
 export function parseReport(text: string, from = 0): CrashReport | undefined {
   const hit = nextHeader(text, from);
-  return hit === undefined ? undefined : extract(text, hit.line, hit.oops).report;
+  return hit === undefined ? undefined : extract(text, hit.line, hit.oops, logFacts(text)).report;
 }
 
 function nextHeader(text: string, from: number): { line: LogLine; oops: OopsKind } | undefined {
@@ -177,7 +182,28 @@ function linesBetween(text: string, from: number, to: number): Ln[] {
   return out;
 }
 
-function extract(text: string, header: LogLine, oops: OopsKind): { report: CrashReport; next: number } {
+/** Properties of the whole log, computed once per call rather than once per report. */
+interface LogFacts {
+  suppressed: boolean;
+  hangup: boolean;
+  /** Offset of the last `Kernel panic - not syncing`, or -1. */
+  lastPanic: number;
+}
+
+function logFacts(text: string): LogFacts {
+  return {
+    suppressed: matchesAny(text, SUPPRESSIONS),
+    hangup: text.includes(CONSOLE_HANGUP),
+    lastPanic: text.lastIndexOf("Kernel panic - not syncing"),
+  };
+}
+
+function extract(
+  text: string,
+  header: LogLine,
+  oops: OopsKind,
+  facts: LogFacts,
+): { report: CrashReport; next: number } {
   const startPos = header.start as number;
   const head = toLn(header);
   const context = head.context;
@@ -196,12 +222,16 @@ function extract(text: string, header: LogLine, oops: OopsKind): { report: Crash
     }
   }
 
-  let windowEnd = Math.min(text.length, startPos + WINDOW_AFTER);
-  if (windowEnd < text.length) windowEnd = Math.max(header.end as number, text.lastIndexOf("\n", windowEnd));
-  const lines = linesBetween(text, startPos, windowEnd);
+  const windowEnd = Math.min(text.length, startPos + WINDOW_AFTER);
   const minLines = header.text.includes("BUG: KMSAN:") ? 16 : 22;
+  // The scan goes on a bounded number of lines past the next report: lines of this report's task can
+  // follow it, and the corruption checks read the whole extracted text. The bound keeps a log with
+  // thousands of crashes linear.
+  const linesAfterNext = 100;
 
   let secondReport = -1;
+  let nextStart = windowEnd + 1;
+  let afterNext = 0;
   let textLines = 0;
   let skipText = false;
   let cpuTraceback = false;
@@ -210,8 +240,12 @@ function extract(text: string, header: LogLine, oops: OopsKind): { report: Crash
   let ended = false;
   const report: string[] = [];
   let reportEnd = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i]!;
+  for (let pos = startPos, i = 0; pos < windowEnd || i === 0; i++) {
+    let e = text.indexOf("\n", pos);
+    if (e < 0 || e > windowEnd) e = windowEnd;
+    const l = i === 0 ? head : toLn(normaliseLine(text, pos, e));
+    pos = e + 1;
+    if (secondReport >= 0 && afterNext++ >= linesAfterNext) break;
     const t = l.line.text;
     const isHead = i === 0;
     const o = isHead ? oops : matchOops(t);
@@ -222,6 +256,7 @@ function extract(text: string, header: LogLine, oops: OopsKind): { report: Crash
         INFO_MESSAGES_WITH_STACK.some((p) => t.includes(p))
       ) {
         secondReport = i;
+        nextStart = l.line.start as number;
       }
     }
     if (!isHead && (l.questionable || (l.context !== context && !(cpuTraceback && l.context.startsWith("C"))))) {
@@ -266,9 +301,7 @@ function extract(text: string, header: LogLine, oops: OopsKind): { report: Crash
 
   const title = normaliseTitle(d.title);
   const altTitles = d.altTitles.map(normaliseTitle);
-  const nextStart = secondReport >= 0 ? (lines[secondReport]!.line.start as number) : windowEnd + 1;
-  const tail = text.slice(startPos);
-  if (text.includes(CONSOLE_HANGUP) && !corrupted) {
+  if (facts.hangup && !corrupted) {
     corrupted = true;
     reason = "console connection lost";
   }
@@ -286,8 +319,8 @@ function extract(text: string, header: LogLine, oops: OopsKind): { report: Crash
     headerLine: header.text,
     context,
     signature,
-    suppressed: matchesAny(text, SUPPRESSIONS),
-    panicked: tail.includes("Kernel panic - not syncing"),
+    suppressed: facts.suppressed,
+    panicked: facts.lastPanic >= startPos,
     report: fullReport,
   };
   if (exec !== null) result.executor = { proc: Number(exec[1]), id: Number(exec[2]) };

@@ -61,9 +61,11 @@ export interface OopsKind {
 /**
  * The faulting-PC line of each architecture: x86 `RIP: 0010:func+0x1/0x2`, powerpc `NIP`,
  * arm64 `pc : func+…`, arm `PC is at func+…`; also the forms with a raw address or `(null)`.
+ * MIPS __show_regs() prints `epc   : ffffffffc0445a10 rlb_arp_recv+0x128/0x228 [bonding]`
+ * (arch/mips/kernel/traps.c), which syzkaller does not fuzz; it is accepted as well.
  */
 export const RIP_FRAME = re(
-  String.raw`(?:IP|NIP|pc |PC is at):? (?:(?:[0-9]+:)?(?:{{PC}} +){0,2}{{FUNC}}|(?:[0-9]+:)?0x[0-9a-f]+|(?:[0-9]+:)?{{PC}} +\[< *\(null\)>\] +\(null\)|[0-9]+: +\(null\))`,
+  String.raw`(?:IP|NIP|pc |PC is at):? (?:(?:[0-9]+:)?(?:{{PC}} +){0,2}{{FUNC}}|(?:[0-9]+:)?0x[0-9a-f]+|(?:[0-9]+:)?{{PC}} +\[< *\(null\)>\] +\(null\)|[0-9]+: +\(null\))|epc +: [0-9a-f]+ {{FUNC}}`,
 );
 /** `Call Trace:` (x86, arm64 `Call trace:`) or arm's `Backtrace:`. */
 export const CALL_TRACE = re(String.raw`(?:Call (?:T|t)race:)|(?:Backtrace:)`);
