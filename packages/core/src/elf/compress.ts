@@ -170,6 +170,7 @@ export function inflateBounded(kind: "zlib" | "gzip" | "zstd", data: Uint8Array,
     if (total > limit) throw new OopsError("E_ELF_COMPRESSION", `${kind} data expands past ${limit} bytes`);
     chunks.push(chunk);
   };
+  if (kind === "zstd") checkZstdFrames(data, limit);
   // A zstd block can expand 4 bytes into 128 KiB, so zstd input goes in smaller pieces than deflate's.
   const piece = kind === "zstd" ? 512 : 4096;
   const decoder = kind === "zstd" ? new ZstdDecompress(sink) : kind === "gzip" ? new Gunzip(sink) : new Unzlib(sink);
@@ -188,8 +189,124 @@ export function inflateBounded(kind: "zlib" | "gzip" | "zstd", data: Uint8Array,
   return out;
 }
 
+/** Largest zstd window accepted whatever the output limit (the zstd CLI's level 19 uses 8 MiB). */
+const ZSTD_MIN_WINDOW_CAP = 8 * 1024 * 1024;
+
+/**
+ * Walks the frames of a zstd stream (RFC 8878 §3.1) without decoding them, and refuses any frame
+ * whose window or declared content size exceeds what we are willing to allocate: the decoder
+ * allocates the window a frame header asks for (up to 2 GiB) before decoding a single block, so
+ * one flipped bit in a Window_Descriptor would otherwise cost half a gigabyte.
+ */
+export function checkZstdFrames(data: Uint8Array, limit: number): void {
+  const bad = (why: string, at: number) => new OopsError("E_ELF_COMPRESSION", `zstd: ${why}`, at);
+  const u8 = (i: number) => {
+    const v = data[i];
+    if (v === undefined) throw bad("truncated frame", i);
+    return v;
+  };
+  const le = (i: number, n: number) => {
+    let v = 0;
+    for (let k = n - 1; k >= 0; k--) v = v * 256 + u8(i + k);
+    return v;
+  };
+  const windowCap = Math.max(limit, ZSTD_MIN_WINDOW_CAP);
+  let p = 0;
+  while (p < data.length) {
+    const magic = le(p, 4);
+    // Skippable frames (§3.1.2): magic 0x184D2A50..5F, a 4-byte size, then that many bytes.
+    if (magic >= 0x184d2a50 && magic <= 0x184d2a5f) {
+      p += 8 + le(p + 4, 4);
+      continue;
+    }
+    if (magic !== 0xfd2fb528) throw bad(`bad frame magic 0x${magic.toString(16)}`, p);
+    const fhd = u8(p + 4);
+    if (fhd & 0x08) throw bad("reserved bit set in the frame header", p + 4);
+    const single = (fhd >> 5) & 1;
+    const fcsFlag = fhd >> 6;
+    let q = p + 5;
+    let window = 0;
+    if (!single) {
+      const wd = u8(q++);
+      const base = 2 ** (10 + (wd >> 3));
+      window = base + (base / 8) * (wd & 7);
+    }
+    q += [0, 1, 2, 4][fhd & 3]!;
+    const fcsBytes = fcsFlag === 0 ? single : [0, 2, 4, 8][fcsFlag]!;
+    if (fcsBytes > 0) {
+      const fcs = le(q, fcsBytes) + (fcsBytes === 2 ? 256 : 0);
+      if (fcs > limit) throw bad(`frame content size ${fcs} exceeds ${limit} bytes`, q);
+      if (single) window = fcs;
+      q += fcsBytes;
+    }
+    if (window > windowCap) throw bad(`window of ${window} bytes exceeds ${windowCap}`, p + 5);
+    // Blocks (§3.1.1.2): 3-byte little-endian header: last flag, type, size (RLE blocks store 1 byte).
+    for (;;) {
+      const h = le(q, 3);
+      const type = (h >> 1) & 3;
+      if (type === 3) throw bad("reserved block type", q);
+      q += 3 + (type === 1 ? 1 : h >>> 3);
+      if (h & 1) break;
+      if (q > data.length) throw bad("truncated frame", q);
+    }
+    if ((fhd >> 2) & 1) q += 4;
+    if (q > data.length) throw bad("truncated frame", q);
+    p = q;
+  }
+}
+
+/** Largest LZMA2 dictionary accepted whatever the output limit (`xz -9` uses 64 MiB). */
+const XZ_MIN_DICT_CAP = 64 * 1024 * 1024;
+
+/**
+ * Reads the first Block Header of an .xz stream (.xz file format 1.0.4, §3.1) and refuses an LZMA2
+ * dictionary or a declared uncompressed size larger than we are willing to allocate: the decoder
+ * sizes its dictionary from this header before it decodes anything.
+ */
+export function checkXzFirstBlock(data: Uint8Array, limit: number): void {
+  const bad = (why: string, at: number) => new OopsError("E_ELF_COMPRESSION", `xz: ${why}`, at);
+  const u8 = (i: number) => {
+    const v = data[i];
+    if (v === undefined) throw bad("truncated header", i);
+    return v;
+  };
+  let q = 12; // after the Stream Header
+  const vli = () => {
+    // Multibyte integer (§1.2): 7 bits per byte, little-endian, at most 9 bytes.
+    let v = 0;
+    for (let k = 0; k < 9; k++) {
+      const b = u8(q++);
+      v += (b & 0x7f) * 2 ** (7 * k);
+      if ((b & 0x80) === 0) return v;
+    }
+    throw bad("multibyte integer too long", q);
+  };
+  const sizeByte = u8(q);
+  if (sizeByte === 0) return; // an Index right away: no blocks
+  const end = q + (sizeByte + 1) * 4;
+  const flags = u8(q + 1);
+  q += 2;
+  if (flags & 0x40) vli(); // compressed size
+  if (flags & 0x80) {
+    const usize = vli();
+    if (usize > limit) throw bad(`block of ${usize} bytes exceeds ${limit}`, q);
+  }
+  const cap = Math.max(limit, XZ_MIN_DICT_CAP);
+  for (let f = 0; f <= (flags & 3) && q < end; f++) {
+    const id = vli();
+    const propsSize = vli();
+    if (id === 0x21 && propsSize === 1) {
+      const d = u8(q) & 0x3f;
+      const dict = d >= 40 ? 2 ** 32 - 1 : (2 | (d & 1)) * 2 ** (Math.floor(d / 2) + 11);
+      if (dict > cap) throw bad(`LZMA2 dictionary of ${dict} bytes exceeds ${cap}`, q);
+    }
+    q += propsSize;
+  }
+}
+
 /** Streams an .xz file through the WebAssembly decoder, stopping once `maxSize` is exceeded. */
 async function xzDecompress(data: Uint8Array, maxSize: number): Promise<Uint8Array> {
+  checkXzFirstBlock(data, maxSize);
   const input = new ReadableStream<Uint8Array>({
     start(controller) {
       controller.enqueue(data);

@@ -358,6 +358,24 @@ describe("compressed modules", () => {
     expect((await readModinfo(elf))?.name).toBe("fixture");
   });
 
+  it("refuses a zstd window or an xz dictionary too big to allocate, before decoding", async () => {
+    // zstd frame header (RFC 8878 §3.1.1.1): descriptor 0x00 = windowed, no content size; window
+    // descriptor 0x98 = 2^(10+19) bytes, 512 MiB.
+    const z = bytes("x86_64.ko.zst").slice();
+    z[4] = 0x00;
+    z[5] = 0x98;
+    const e1 = await openMaybeCompressed(bytesSource(z), 16 << 20).catch((e) => e);
+    expect(e1.code).toBe("E_ELF_COMPRESSION");
+    expect(e1.message).toContain("zstd: window of 536870912 bytes exceeds 16777216");
+    // xz block header (.xz format §3.1): size, flags 0, filter 0x21 (LZMA2), 1 property byte.
+    const x = bytes("x86_64.ko.xz").slice();
+    expect([x[13], x[14], x[15]]).toEqual([0, 0x21, 1]);
+    x[16] = 40; // dictionary 4 GiB - 1
+    const e2 = await openMaybeCompressed(bytesSource(x), 16 << 20).catch((e) => e);
+    expect(e2.code).toBe("E_ELF_COMPRESSION");
+    expect(e2.message).toContain("xz: LZMA2 dictionary of 4294967295 bytes exceeds 67108864");
+  });
+
   it("passes plain files through and rejects a corrupt stream with E_ELF_COMPRESSION", async () => {
     expect(sniffCompression(bytes("x86_64.ko"))).toBe("none");
     const b = bytes("x86_64.ko.zst");
