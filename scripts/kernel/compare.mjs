@@ -181,15 +181,13 @@ function layoutCheck(name, layout, memberAt) {
   })();
 }
 
-async function main() {
-  const args = process.argv.slice(2);
-  const opt = (n, d) => {
-    const i = args.indexOf(n);
-    return i >= 0 ? args[i + 1] : d;
-  };
-  const dir = kernelDir(opt("--dir"));
-  const count = Number(opt("--count", "10000"));
-  const seed = Number(opt("--seed", "1"));
+/**
+ * Runs the three comparisons; returns the figures (and writes the report). `stats` holds, per part,
+ * total / agree / fallback (ours names the ELF symbol, llvm prints ??) / deeper (layouts: ours goes
+ * inside a typedef'd struct gdb prints unexpanded).
+ */
+export async function compareKernel({ dir, count = 10000, seed = 1 }) {
+  const stats = {};
   const vmlinux = join(dir, "vmlinux");
   const ko = join(dir, "bonding.ko");
   const { openElfSymbolizer, openFileSource } = await loadOurs();
@@ -214,6 +212,7 @@ async function main() {
   }
   const oursMs = performance.now() - t;
   await src.close();
+  stats.vmlinux = { total: addrs.length, agree, fallback, llvmSeconds: llvmMs / 1000, oursSeconds: oursMs / 1000 };
   summary.push(
     `vmlinux: ${agree}/${addrs.length} random text addresses (seed ${seed}) equal to llvm-symbolizer ` +
       `(${((100 * agree) / addrs.length).toFixed(2)} %), ${fallback} more where only we name the ELF symbol (llvm: ??); llvm ${(llvmMs / 1000).toFixed(1)} s, ours ${(oursMs / 1000).toFixed(1)} s`,
@@ -259,6 +258,7 @@ async function main() {
         else report.push(`bonding.ko ${section}+${hex(list[i])}: ours ${show(ours)} | llvm ${show(ll[i] ?? [])}`);
       }
     }
+    stats.bonding = { total: n, agree: kagree, fallback: kfallback };
     summary.push(
       `bonding.ko: ${kagree}/${n} instruction addresses in ${bySection.size} code sections equal to llvm-symbolizer ` +
         `(${((100 * kagree) / n).toFixed(2)} %), ${kfallback} more where only we name the ELF symbol (llvm: ??)`,
@@ -279,6 +279,7 @@ async function main() {
       const layout = parsePtype(parts[i] ?? "");
       const { checked, fails, deeper } = await layoutCheck(s, layout, (name, off) => ksym.memberAt(name, off));
       report.push(...fails);
+      stats[s] = { total: checked, agree: checked - fails.length, deeper, size: layout.size };
       summary.push(
         `${s} (${layout.size} bytes): ${checked - fails.length}/${checked} member offsets agree with gdb ptype /o ` +
           `(${deeper} of them name a member inside a typedef'd struct that gdb prints unexpanded)`,
@@ -290,6 +291,21 @@ async function main() {
   }
 
   writeFileSync(join(dir, "compare-report.txt"), `${[...summary, "", ...report].join("\n")}\n`);
+  return { stats, summary, report };
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const opt = (n, d) => {
+    const i = args.indexOf(n);
+    return i >= 0 ? args[i + 1] : d;
+  };
+  const dir = kernelDir(opt("--dir"));
+  const { summary, report } = await compareKernel({
+    dir,
+    count: Number(opt("--count", "10000")),
+    seed: Number(opt("--seed", "1")),
+  });
   for (const s of summary) console.log(s);
   console.log(`(${report.length} disagreements listed in ${join(dir, "compare-report.txt")})`);
 }
