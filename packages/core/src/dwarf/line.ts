@@ -9,7 +9,7 @@
 import type { Cursor } from "../binary/cursor.js";
 import { OopsError } from "../errors.js";
 import * as K from "./constants.js";
-import { type AttrValue, type FormContext, readForm, skipForm, ulebNum } from "./unit.js";
+import { type AttrValue, type FormContext, readForm, skipForm, slebNum, ulebNum } from "./unit.js";
 
 /** A file or directory name as the header encodes it: a string, or a reference into a string section. */
 export type NameRef = AttrValue;
@@ -36,6 +36,23 @@ export interface LineProgramHeader {
   readonly files: (LineFileEntry | undefined)[];
 }
 
+/** Growable typed array of unsigned 32-bit values (rows cost no object and no GC churn). */
+class U32List {
+  a: Uint32Array;
+  n = 0;
+  constructor(capacity: number) {
+    this.a = new Uint32Array(Math.max(16, capacity));
+  }
+  push(v: number): void {
+    if (this.n === this.a.length) {
+      const b = new Uint32Array(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[this.n++] = v;
+  }
+}
+
 /** The rows of one line program, flat. */
 export class LineTable {
   readonly seqStart: bigint[] = [];
@@ -43,12 +60,13 @@ export class LineTable {
   /** Row range of each sequence: `seqFirst[i] .. seqLast[i]-1`; the end_sequence row is not stored. */
   readonly seqFirst: number[] = [];
   readonly seqLast: number[] = [];
-  readonly rowDelta: number[] = [];
-  readonly rowFile: number[] = [];
-  readonly rowLine: number[] = [];
-  readonly rowColumn: number[] = [];
-  /** Resolved, joined file paths by file index (filled by the reader). */
-  paths: (string | undefined)[] = [];
+  /** Per row: address offset from its sequence start, file index, line, column. */
+  rowDelta: Uint32Array | number[] = [];
+  rowFile: Uint32Array | number[] = [];
+  rowLine: Uint32Array | number[] = [];
+  rowColumn: Uint32Array | number[] = [];
+  /** Joined file paths by file index, filled on demand by the reader. */
+  readonly paths = new Map<number, string | undefined>();
   /** Sequence order by start address. */
   private order: number[] = [];
 
@@ -201,6 +219,12 @@ export function readLineProgram(c: Cursor, defaultAddressSize: number): LineTabl
   const { header: h, end } = readLineHeader(c, defaultAddressSize);
   if (end > c.length) c.need(end - c.pos, "line program");
   const t = new LineTable(h);
+  // Roughly one row per 3–4 program bytes in practice; the lists grow if needed.
+  const cap = Math.max(16, (end - c.pos) >> 2);
+  const rd = new U32List(cap);
+  const rf = new U32List(cap);
+  const rl = new U32List(cap);
+  const rc = new U32List(cap);
   // The address is kept as a bigint sequence start plus a plain-number offset, so that rows (tens of
   // thousands per kernel unit) cost no bigint arithmetic.
   let seqStart = 0n;
@@ -217,19 +241,19 @@ export function readLineProgram(c: Cursor, defaultAddressSize: number): LineTabl
     file = 1;
     line = 1;
     column = 0;
-    first = t.rowDelta.length;
+    first = rd.n;
   };
   const emit = () => {
-    t.rowDelta.push(delta);
-    t.rowFile.push(file);
-    t.rowLine.push(line);
-    t.rowColumn.push(column);
+    rd.push(delta >>> 0);
+    rf.push(file);
+    rl.push(line >>> 0);
+    rc.push(column);
   };
   const endSequence = () => {
     t.seqStart.push(seqStart);
     t.seqEnd.push((seqStart + BigInt(delta)) & mask);
     t.seqFirst.push(first);
-    t.seqLast.push(t.rowDelta.length);
+    t.seqLast.push(rd.n);
   };
   // §6.2.5.1: address advance in VLIW terms; with max_ops_per_instruction 1 this is plain bytes.
   const minInst = h.minInstLength;
@@ -264,7 +288,7 @@ export function readLineProgram(c: Cursor, defaultAddressSize: number): LineTabl
       } else if (sub === K.DW_LNE_set_address) {
         const a = c.uN(len - 1 === 8 ? 8 : len - 1 === 4 ? 4 : len - 1 === 2 ? 2 : h.addressSize);
         const here = seqStart + BigInt(delta);
-        if (t.rowDelta.length === first) {
+        if (rd.n === first) {
           // No row yet in this sequence: it starts here.
           seqStart = a;
           delta = 0;
@@ -276,7 +300,7 @@ export function readLineProgram(c: Cursor, defaultAddressSize: number): LineTabl
           endSequence();
           seqStart = a;
           delta = 0;
-          first = t.rowDelta.length;
+          first = rd.n;
         }
         opIndex = 0;
       } else if (sub === K.DW_LNE_define_file) {
@@ -295,7 +319,7 @@ export function readLineProgram(c: Cursor, defaultAddressSize: number): LineTabl
           advance(ulebNum(c));
           break;
         case K.DW_LNS_advance_line:
-          line += Number(c.sleb());
+          line += slebNum(c);
           break;
         case K.DW_LNS_set_file:
           file = ulebNum(c);
@@ -323,6 +347,10 @@ export function readLineProgram(c: Cursor, defaultAddressSize: number): LineTabl
       }
     }
   }
+  t.rowDelta = rd.a.subarray(0, rd.n);
+  t.rowFile = rf.a.subarray(0, rf.n);
+  t.rowLine = rl.a.subarray(0, rl.n);
+  t.rowColumn = rc.a.subarray(0, rc.n);
   t.finish();
   return t;
 }

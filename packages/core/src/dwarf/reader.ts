@@ -15,23 +15,24 @@ import type { DebugSections } from "./sections.js";
 import {
   type AbbrevTable,
   type AttrValue,
-  DieIndex,
-  indexDies,
+  abbrevAt,
+  childrenOf,
+  forEachChild,
   readAbbrevTable,
   readAttr,
   readAttrs,
   readSomeAttrs,
   readUnitHeader,
+  type UnitBytes,
   type UnitHeader,
 } from "./unit.js";
 import { SectionWindow } from "./window.js";
 
 /** A unit whose DIEs have been indexed, plus the attributes of its unit DIE every lookup needs. */
-export interface Unit {
+export interface Unit extends UnitBytes {
   readonly h: UnitHeader;
   readonly bytes: Uint8Array;
   readonly abbrevs: AbbrevTable;
-  readonly dies: DieIndex;
   readonly strOffsetsBase: number | undefined;
   readonly addrBase: number | undefined;
   readonly rnglistsBase: number | undefined;
@@ -43,10 +44,10 @@ export interface Unit {
   readonly stmtList: number | undefined;
 }
 
-/** A DIE: its unit and its index in that unit's `DieIndex`. */
+/** A DIE: its unit and its section offset. */
 export interface DieRef {
   readonly unit: Unit;
-  readonly i: number;
+  readonly off: number;
 }
 
 export type Range = readonly [bigint, bigint];
@@ -62,6 +63,9 @@ export interface LocEntry {
 
 class Cache<K, V> {
   private readonly m = new Map<K, Promise<V>>();
+  has(key: K): boolean {
+    return this.m.has(key);
+  }
   get(key: K, make: () => Promise<V>): Promise<V> {
     let p = this.m.get(key);
     if (!p) {
@@ -74,6 +78,9 @@ class Cache<K, V> {
 }
 
 const PC_ATTRS = [K.DW_AT_low_pc, K.DW_AT_high_pc, K.DW_AT_ranges];
+const CONTAINERS = new Set([K.DW_TAG_namespace, K.DW_TAG_class_type, K.DW_TAG_structure_type, K.DW_TAG_union_type]);
+const SCOPE_TAGS = [K.DW_TAG_inlined_subroutine, K.DW_TAG_lexical_block];
+const SCOPE_TAGS_WITH_SUBPROGRAMS = [K.DW_TAG_inlined_subroutine, K.DW_TAG_lexical_block, K.DW_TAG_subprogram];
 
 /** Above this `.debug_info` size, a unit missing from `.debug_aranges` is not searched for. */
 const UNIT_WALK_LIMIT = 16 * 1024 * 1024;
@@ -100,6 +107,8 @@ export class DwarfReader {
   private readonly abbrevTables = new Cache<number, AbbrevTable>();
   private readonly lineTables = new Cache<string, LineTable | undefined>();
   private readonly subprogramMaps = new Cache<string, SubprogramMap>();
+  /** Units queried once: their first lookup scans, the second builds the sorted subprogram map. */
+  private readonly scannedOnce = new Set<string>();
   /** Unit start offsets in `.debug_info` known so far (from aranges or scanning), sorted. */
   private knownUnits: number[] = [];
   private arangeIndex: Promise<AddressIndex | undefined> | undefined;
@@ -154,18 +163,18 @@ export class DwarfReader {
   unit(offset: number, section = ".debug_info"): Promise<Unit> {
     return this.units.get(`${section}:${offset}`, async () => {
       const h = await this.header(offset, section);
-      const bytes = await this.window(section).range(offset, h.size);
+      // The unit's bytes and its abbreviation table are independent reads: issue them together.
+      const [bytes, abbrevs] = await Promise.all([
+        this.window(section).range(offset, h.size),
+        this.abbrevTables.get(h.abbrevOffset, () => this.abbrev.at(h.abbrevOffset, (c) => readAbbrevTable(c), 4096)),
+      ]);
       if (bytes.length < h.size)
         throw new OopsError("E_DWARF_UNIT", `unit runs past the end of ${section}`, offset + bytes.length);
-      const abbrevs = await this.abbrevTables.get(h.abbrevOffset, () =>
-        this.abbrev.at(h.abbrevOffset, (c) => readAbbrevTable(c), 4096),
-      );
-      const dies = indexDies(bytes, this.littleEndian, h, abbrevs);
-      if (dies.count === 0) throw new OopsError("E_DWARF_UNIT", "unit has no DIEs", offset);
-      const root = dies.offset[0] as number;
+      const ub: UnitBytes = { h, bytes, abbrevs, littleEndian: this.littleEndian };
+      const root = h.dieOffset;
+      const rootTag = abbrevAt(ub, root).tag;
       const attrs = readAttrs(bytes, this.littleEndian, h, abbrevs, root);
       const get = (at: number) => attrs.find((a) => a.at === at)?.value;
-      const rootTag = dies.tag[0] as number;
       if (rootTag === K.DW_TAG_skeleton_unit || get(K.DW_AT_dwo_name) || get(K.DW_AT_GNU_dwo_name))
         throw new OopsError("E_DWARF_SPLIT", `unit at 0x${offset.toString(16)} is a skeleton for a .dwo file`, offset);
       const num = (v: AttrValue | undefined) =>
@@ -174,7 +183,7 @@ export class DwarfReader {
         h,
         bytes,
         abbrevs,
-        dies,
+        littleEndian: this.littleEndian,
         strOffsetsBase: num(get(K.DW_AT_str_offsets_base)),
         addrBase: num(get(K.DW_AT_addr_base) ?? get(K.DW_AT_GNU_addr_base)),
         rnglistsBase: num(get(K.DW_AT_rnglists_base)),
@@ -249,16 +258,14 @@ export class DwarfReader {
   /** The DIE at section offset `off`. */
   async die(off: number, section = ".debug_info"): Promise<DieRef> {
     const unit = await this.unitContaining(off, section);
-    const i = unit.dies.find(off);
-    if (i < 0) throw new OopsError("E_DWARF_UNIT", `no DIE at offset 0x${off.toString(16)}`, off);
-    return { unit, i };
+    if (off < unit.h.dieOffset) throw new OopsError("E_DWARF_UNIT", `no DIE at offset 0x${off.toString(16)}`, off);
+    return { unit, off };
   }
 
   /** Follows a reference attribute value to its DIE (same unit, other unit, or a type unit). */
   async deref(from: Unit, v: AttrValue): Promise<DieRef | undefined> {
     if (v.k === "ref") {
-      const i = v.v >= from.h.offset && v.v < from.h.offset + from.h.size ? from.dies.find(v.v) : -1;
-      if (i >= 0) return { unit: from, i };
+      if (v.v >= from.h.dieOffset && v.v < from.h.offset + from.h.size) return { unit: from, off: v.v };
       return this.die(v.v, from.h.section);
     }
     if (v.k === "refsig") {
@@ -336,16 +343,21 @@ export class DwarfReader {
 
   attr(d: DieRef, at: number): AttrValue | undefined {
     const u = d.unit;
-    return readAttr(u.bytes, this.littleEndian, u.h, u.abbrevs, u.dies.offset[d.i] as number, at);
+    return readAttr(u.bytes, this.littleEndian, u.h, u.abbrevs, d.off, at);
   }
 
   attrs(d: DieRef): { at: number; form: number; value: AttrValue }[] {
     const u = d.unit;
-    return readAttrs(u.bytes, this.littleEndian, u.h, u.abbrevs, u.dies.offset[d.i] as number);
+    return readAttrs(u.bytes, this.littleEndian, u.h, u.abbrevs, d.off);
   }
 
   tag(d: DieRef): number {
-    return d.unit.dies.tag[d.i] as number;
+    return abbrevAt(d.unit, d.off).tag;
+  }
+
+  /** Children of a DIE (optionally only those with one of `tags`), read in place. */
+  children(d: DieRef, tags?: readonly number[]): DieRef[] {
+    return childrenOf(d.unit, d.off, tags).map((off) => ({ unit: d.unit, off }));
   }
 
   /** A string-class value, resolved through `.debug_str`, `.debug_line_str` or `.debug_str_offsets`. */
@@ -384,12 +396,29 @@ export class DwarfReader {
    * The address ranges of a DIE: `DW_AT_low_pc` with `DW_AT_high_pc` (an address, or since DWARF 4 an
    * offset from low_pc when of constant class, §2.17.2), or `DW_AT_ranges` (§2.17.3).
    */
+  /**
+   * The ranges of a DIE when they can be had without a read (low_pc/high_pc as `DW_FORM_addr` and a
+   * constant or address), else undefined; a DIE without pc attributes gives [].
+   */
+  rangesSync(d: DieRef): Range[] | undefined {
+    const u = d.unit;
+    const v = this.pcScratch;
+    readSomeAttrs(u.bytes, this.littleEndian, u.h, u.abbrevs, d.off, PC_ATTRS, v);
+    const [low, high, ranges] = v;
+    if (ranges) return undefined;
+    if (!low || !high) return [];
+    if (low.k !== "addr") return undefined;
+    const hi = high.k === "const" ? low.v + high.v : high.k === "addr" ? high.v : undefined;
+    if (hi === undefined) return undefined;
+    return hi > low.v ? [[low.v, hi]] : [];
+  }
+
   async ranges(d: DieRef): Promise<Range[]> {
     const u = d.unit;
     const v = this.pcScratch;
-    readSomeAttrs(u.bytes, this.littleEndian, u.h, u.abbrevs, u.dies.offset[d.i] as number, PC_ATTRS, v);
+    readSomeAttrs(u.bytes, this.littleEndian, u.h, u.abbrevs, d.off, PC_ATTRS, v);
     const [low, high, ranges] = v;
-    if (ranges) return this.rangeList(u, ranges, d.i === 0);
+    if (ranges) return this.rangeList(u, ranges, d.off === u.h.dieOffset);
     if (low && high) {
       const lo = low.k === "addr" ? low.v : await this.address(u, low);
       if (lo === undefined) return [];
@@ -630,22 +659,27 @@ export class DwarfReader {
       );
       const bytes = await this.line.range(u.stmtList, total);
       const t = readLineProgram(new Cursor(bytes, this.littleEndian, u.stmtList), u.h.addressSize);
-      const h = t.header;
-      const fc = { ...u, h: { ...u.h, offsetSize: h.offsetSize } } as Unit;
-      const dirs: string[] = [];
-      for (const d of h.dirs) dirs.push((await this.string(fc, d)) ?? "");
-      const paths: (string | undefined)[] = [];
-      for (const f of h.files) {
-        if (!f) {
-          paths.push(undefined);
-          continue;
-        }
-        const name = (await this.string(fc, f.name)) ?? "";
-        paths.push(joinFilePath(h.version, name, f.dir, dirs, u.compDir));
-      }
-      t.paths = paths;
       return t;
     });
+  }
+
+  /** The joined path of file `index` of a unit's line table (resolved on first use, then cached). */
+  async filePath(u: Unit, t: LineTable, index: number): Promise<string | undefined> {
+    if (t.paths.has(index)) return t.paths.get(index);
+    const h = t.header;
+    const f = h.files[index];
+    let path: string | undefined;
+    if (f) {
+      // Strings of the line header use the line program's own offset size.
+      const fc = { ...u, h: { ...u.h, offsetSize: h.offsetSize } } as Unit;
+      const name = (await this.string(fc, f.name)) ?? "";
+      const dirs: string[] = [];
+      const want = h.version >= 5 ? f.dir : f.dir - 1;
+      for (let k = 0; k < h.dirs.length; k++) dirs.push(k === want ? ((await this.string(fc, h.dirs[k])) ?? "") : "");
+      path = joinFilePath(h.version, name, f.dir, dirs, u.compDir);
+    }
+    t.paths.set(index, path);
+    return path;
   }
 
   // --- Finding the unit of an address ---
@@ -753,7 +787,6 @@ export class DwarfReader {
     );
     const bytes = await this.info.range(h.offset, Math.min(h.size, h.dieOffset - h.offset + 1024));
     const attrs = readAttrs(bytes, this.littleEndian, h, abbrevs, h.dieOffset);
-    const dies = DieIndex.single(h.dieOffset, 0);
     const get = (at: number) => attrs.find((a) => a.at === at)?.value;
     if (get(K.DW_AT_dwo_name) || get(K.DW_AT_GNU_dwo_name))
       throw new OopsError(
@@ -767,7 +800,7 @@ export class DwarfReader {
       h,
       bytes,
       abbrevs,
-      dies,
+      littleEndian: this.littleEndian,
       strOffsetsBase: num(get(K.DW_AT_str_offsets_base)),
       addrBase: num(get(K.DW_AT_addr_base)),
       rnglistsBase: num(get(K.DW_AT_rnglists_base)),
@@ -780,7 +813,7 @@ export class DwarfReader {
     const low = get(K.DW_AT_low_pc);
     const base = (low && (await this.address(stub, low))) ?? 0n;
     const u = { ...stub, baseAddress: base };
-    return this.ranges({ unit: u, i: 0 });
+    return this.ranges({ unit: u, off: h.dieOffset });
   }
 
   // --- Subprograms of a unit ---
@@ -789,29 +822,64 @@ export class DwarfReader {
   subprograms(u: Unit): Promise<SubprogramMap> {
     return this.subprogramMaps.get(`${u.h.section}:${u.h.offset}`, async () => {
       const m = new SubprogramMap();
-      const { tag, end } = u.dies;
-      const n = u.dies.count;
       // Top-level subprograms, and those nested in namespaces/classes (C++); subprograms inside
-      // subprograms are reached by the walk from their parent.
-      const visit = async (first: number, stop: number) => {
-        for (let i = first; i < stop; i = end[i] as number) {
-          const t = tag[i] as number;
-          if (t === K.DW_TAG_subprogram) {
-            for (const [lo, hi] of await this.ranges({ unit: u, i })) m.add(lo, hi, i);
-          } else if (
-            t === K.DW_TAG_namespace ||
-            t === K.DW_TAG_class_type ||
-            t === K.DW_TAG_structure_type ||
-            t === K.DW_TAG_union_type
-          ) {
-            if ((end[i] as number) > i + 1) await visit(i + 1, end[i] as number);
-          }
+      // subprograms are reached by the walk from their parent. Other subtrees are jumped over.
+      const visit = async (parent: number) => {
+        const subs: number[] = [];
+        const nested: number[] = [];
+        forEachChild(u, parent, (off, a) => {
+          if (a.tag === K.DW_TAG_subprogram) subs.push(off);
+          else if (a.hasChildren && CONTAINERS.has(a.tag)) nested.push(off);
+          return undefined;
+        });
+        for (const off of subs) {
+          const d = { unit: u, off };
+          for (const [lo, hi] of this.rangesSync(d) ?? (await this.ranges(d))) m.add(lo, hi, off);
         }
+        for (const off of nested) await visit(off);
       };
-      await visit(1, n);
+      await visit(u.h.dieOffset);
       m.sort();
       return m;
     });
+  }
+
+  /**
+   * The subprogram whose code holds `pc`. A unit's first query walks its subprograms in order and
+   * stops at the match (a cold trace touches most units once); later queries use the sorted map.
+   */
+  async subprogramAt(u: Unit, pc: bigint): Promise<number | undefined> {
+    const key = `${u.h.section}:${u.h.offset}`;
+    if (this.subprogramMaps.has(key) || this.scannedOnce.has(key)) return (await this.subprograms(u)).find(pc);
+    this.scannedOnce.add(key);
+    const scan = async (parent: number): Promise<number | undefined> => {
+      const subs: number[] = [];
+      const nested: number[] = [];
+      forEachChild(u, parent, (off, a) => {
+        if (a.tag === K.DW_TAG_subprogram) subs.push(off);
+        else if (a.hasChildren && CONTAINERS.has(a.tag)) nested.push(off);
+        return undefined;
+      });
+      for (const off of subs) {
+        const d = { unit: u, off };
+        if ((this.rangesSync(d) ?? (await this.ranges(d))).some(([lo, hi]) => pc >= lo && pc < hi)) return off;
+      }
+      for (const off of nested) {
+        const hit = await scan(off);
+        if (hit !== undefined) return hit;
+      }
+      return undefined;
+    };
+    return scan(u.h.dieOffset);
+  }
+
+  /** The innermost child scope of `scope` (with one of `tags`) whose ranges hold `pc`, or -1. */
+  private async childAt(u: Unit, scope: number, pc: bigint, tags: readonly number[]): Promise<number> {
+    for (const off of childrenOf(u, scope, tags)) {
+      const d = { unit: u, off };
+      if ((this.rangesSync(d) ?? (await this.ranges(d))).some(([lo, hi]) => pc >= lo && pc < hi)) return off;
+    }
+    return -1;
   }
 
   /**
@@ -819,45 +887,19 @@ export class DwarfReader {
    * `DW_TAG_inlined_subroutine` nested in it (lexical blocks are walked through, not returned).
    */
   async inlineChain(u: Unit, pc: bigint): Promise<number[]> {
-    const sp = (await this.subprograms(u)).find(pc);
-    if (sp === undefined) return [];
-    const chain = [sp];
-    const { tag, end } = u.dies;
-    let scope = sp;
-    for (let depth = 0; depth < 10_000; depth++) {
-      let next = -1;
-      for (let i = scope + 1; i < (end[scope] as number); i = end[i] as number) {
-        const t = tag[i] as number;
-        if (t !== K.DW_TAG_inlined_subroutine && t !== K.DW_TAG_lexical_block && t !== K.DW_TAG_subprogram) continue;
-        if ((await this.ranges({ unit: u, i })).some(([lo, hi]) => pc >= lo && pc < hi)) {
-          next = i;
-          break;
-        }
-      }
-      if (next < 0) break;
-      if (tag[next] !== K.DW_TAG_lexical_block) chain.push(next);
-      scope = next;
-    }
-    return chain;
+    const scopes = await this.scopesAt(u, pc, true);
+    return scopes.filter((off) => abbrevAt(u, off).tag !== K.DW_TAG_lexical_block);
   }
 
-  /** Scopes holding `pc`, outermost first, including lexical blocks (for variables). */
-  async scopesAt(u: Unit, pc: bigint): Promise<number[]> {
-    const sp = (await this.subprograms(u)).find(pc);
+  /** Scopes holding `pc`, outermost first: the subprogram, inlined subroutines and lexical blocks. */
+  async scopesAt(u: Unit, pc: bigint, nestedSubprograms = false): Promise<number[]> {
+    const sp = await this.subprogramAt(u, pc);
     if (sp === undefined) return [];
     const scopes = [sp];
-    const { tag, end } = u.dies;
+    const tags = nestedSubprograms ? SCOPE_TAGS_WITH_SUBPROGRAMS : SCOPE_TAGS;
     let scope = sp;
     for (let depth = 0; depth < 10_000; depth++) {
-      let next = -1;
-      for (let i = scope + 1; i < (end[scope] as number); i = end[i] as number) {
-        const t = tag[i] as number;
-        if (t !== K.DW_TAG_inlined_subroutine && t !== K.DW_TAG_lexical_block) continue;
-        if ((await this.ranges({ unit: u, i })).some(([lo, hi]) => pc >= lo && pc < hi)) {
-          next = i;
-          break;
-        }
-      }
+      const next = await this.childAt(u, scope, pc, tags);
       if (next < 0) break;
       scopes.push(next);
       scope = next;

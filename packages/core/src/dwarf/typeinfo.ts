@@ -105,10 +105,7 @@ async function strip(r: DwarfReader, t: TypeDie): Promise<TypeDie> {
 /** Array dimensions from the `DW_TAG_subrange_type` children (§5.13): count, or upper bound + 1. */
 function dims(r: DwarfReader, t: TypeDie): number[] {
   const out: number[] = [];
-  const { tag, end } = t.d.unit.dies;
-  for (let i = t.d.i + 1; i < (end[t.d.i] as number); i = end[i] as number) {
-    if (tag[i] !== K.DW_TAG_subrange_type) continue;
-    const d = { unit: t.d.unit, i };
+  for (const d of r.children(t.d, [K.DW_TAG_subrange_type])) {
     const count = r.attr(d, K.DW_AT_count);
     const ub = r.attr(d, K.DW_AT_upper_bound);
     if (count?.k === "const") out.push(Number(count.v));
@@ -162,10 +159,8 @@ export async function declare(r: DwarfReader, t: TypeDie | undefined, inner: str
     case K.DW_TAG_subroutine_type: {
       const ret = await follow(r, t);
       const params: string[] = [];
-      const { tag, end } = t.d.unit.dies;
-      for (let i = t.d.i + 1; i < (end[t.d.i] as number); i = end[i] as number) {
-        if (tag[i] !== K.DW_TAG_formal_parameter) continue;
-        const pt = r.attr({ unit: t.d.unit, i }, K.DW_AT_type);
+      for (const p of r.children(t.d, [K.DW_TAG_formal_parameter])) {
+        const pt = r.attr(p, K.DW_AT_type);
         const pd = pt ? await r.deref(t.d.unit, pt) : undefined;
         params.push(await declare(r, pd ? await typeDie(r, pd) : undefined, "", depth + 1));
       }
@@ -258,17 +253,13 @@ export async function findType(
             ? [K.DW_TAG_class_type]
             : [K.DW_TAG_typedef, K.DW_TAG_structure_type, K.DW_TAG_union_type, K.DW_TAG_base_type];
   const search = async (unit: Awaited<ReturnType<DwarfReader["unit"]>>): Promise<DieRef | undefined> => {
-    const { tag, end } = unit.dies;
-    const scan = async (first: number, stop: number): Promise<DieRef | undefined> => {
-      for (let i = first; i < stop; i = end[i] as number) {
-        const t = tag[i] as number;
-        if (t === K.DW_TAG_namespace && (end[i] as number) > i + 1) {
-          const hit = await scan(i + 1, end[i] as number);
+    const scan = async (parent: DieRef): Promise<DieRef | undefined> => {
+      for (const d of r.children(parent, [...tags, K.DW_TAG_namespace])) {
+        if (r.tag(d) === K.DW_TAG_namespace) {
+          const hit = await scan(d);
           if (hit) return hit;
           continue;
         }
-        if (!tags.includes(t)) continue;
-        const d = { unit, i };
         const decl = r.attr(d, K.DW_AT_declaration);
         const sig = r.attr(d, DW_AT_signature);
         if (decl?.k === "flag" && decl.v && !sig) continue;
@@ -282,7 +273,7 @@ export async function findType(
       }
       return undefined;
     };
-    return scan(1, unit.dies.count);
+    return scan({ unit, off: unit.h.dieOffset });
   };
   if (opts.pc !== undefined) {
     const u = await r.unitForAddress(opts.pc);
@@ -309,11 +300,8 @@ interface Member {
 /** Members of a structure or union with their positions (§5.7.6 data_member_location, bit fields). */
 async function membersOf(r: DwarfReader, agg: TypeDie): Promise<Member[]> {
   const out: Member[] = [];
-  const { tag, end } = agg.d.unit.dies;
   const le = r.littleEndian;
-  for (let i = agg.d.i + 1; i < (end[agg.d.i] as number); i = end[i] as number) {
-    if (tag[i] !== K.DW_TAG_member) continue;
-    const d = { unit: agg.d.unit, i };
+  for (const d of r.children(agg.d, [K.DW_TAG_member])) {
     let name: AttrValue | undefined;
     let type: AttrValue | undefined;
     let loc: AttrValue | undefined;

@@ -188,6 +188,42 @@ function tooLarge(c: Cursor): never {
   throw new OopsError("E_BAD_VALUE", "LEB128 value too large", c.base + c.pos);
 }
 
+/** Signed LEB128 that must fit 2^53 in magnitude (line advances, member offsets). */
+export function slebNum(c: Cursor): number {
+  const b = c.bytes;
+  const first = b[c.pos];
+  if (first !== undefined && first < 0x80) {
+    c.pos++;
+    return first & 0x40 ? first - 0x80 : first;
+  }
+  const start = c.pos;
+  let result = 0;
+  let mul = 1;
+  let pos = c.pos;
+  for (;;) {
+    const v = b[pos];
+    if (v === undefined) {
+      c.pos = pos;
+      c.need(1, "LEB128");
+    }
+    const byte = v as number;
+    pos++;
+    result += (byte & 0x7f) * mul;
+    mul *= 128;
+    if ((byte & 0x80) === 0) {
+      if (byte & 0x40) result -= mul;
+      break;
+    }
+    if (mul > 2 ** 49) {
+      // Too wide for a number: take the exact bigint path.
+      c.pos = start;
+      return Number(c.sleb());
+    }
+  }
+  c.pos = pos;
+  return result;
+}
+
 /** Skips one LEB128 number (signed or unsigned). */
 export function skipLeb(c: Cursor): void {
   const b = c.bytes;
@@ -446,136 +482,131 @@ function offsetOf(c: Cursor, u: FormContext): number {
   return u.offsetSize === 8 ? c.u64n() : c.u32();
 }
 
-// --- The flat DIE index ---
+// --- Walking DIEs in place ---
 
-/**
- * All DIEs of one unit in document order, in typed arrays (no object per DIE). DIE `i` spans the
- * subtree `i .. end[i]-1`; its children are reached by starting at `i+1` and jumping to `end[child]`
- * for each next sibling.
- */
-export class DieIndex {
-  offset: Uint32Array;
-  tag: Uint16Array;
-  parent: Int32Array;
-  end: Int32Array;
-  count = 0;
+/** The bytes of one unit and what is needed to decode its DIEs. */
+export interface UnitBytes {
+  readonly h: UnitHeader;
+  readonly bytes: Uint8Array;
+  readonly abbrevs: AbbrevTable;
+  readonly littleEndian: boolean;
+}
 
-  constructor(capacity = 16) {
-    this.offset = new Uint32Array(capacity);
-    this.tag = new Uint16Array(capacity);
-    this.parent = new Int32Array(capacity);
-    this.end = new Int32Array(capacity);
+/** Fixed attribute size of each abbreviation, per unit layout (offset size, address size, version). */
+const fixedSizes = new WeakMap<Abbrev, Map<number, number>>();
+
+function fixedSize(a: Abbrev, h: UnitHeader): number {
+  const key = h.version * 256 + h.offsetSize * 16 + h.addressSize;
+  let m = fixedSizes.get(a);
+  if (!m) {
+    m = new Map();
+    fixedSizes.set(a, m);
   }
-
-  /** An index holding a single DIE (the unit DIE read on its own). */
-  static single(offset: number, tag: number): DieIndex {
-    const ix = new DieIndex(1);
-    ix.offset[0] = offset;
-    ix.tag[0] = tag;
-    ix.parent[0] = -1;
-    ix.end[0] = 1;
-    ix.count = 1;
-    return ix;
-  }
-
-  grow(): void {
-    const n = this.offset.length * 2;
-    const o = new Uint32Array(n);
-    o.set(this.offset);
-    this.offset = o;
-    const t = new Uint16Array(n);
-    t.set(this.tag);
-    this.tag = t;
-    const p = new Int32Array(n);
-    p.set(this.parent);
-    this.parent = p;
-    const e = new Int32Array(n);
-    e.set(this.end);
-    this.end = e;
-  }
-
-  /** Index of the DIE at section offset `off`, or -1 (binary search; offsets are increasing). */
-  find(off: number): number {
-    const o = this.offset;
-    let lo = 0;
-    let hi = this.count - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const v = o[mid] as number;
-      if (v === off) return mid;
-      if (v < off) lo = mid + 1;
-      else hi = mid - 1;
+  let size = m.get(key);
+  if (size === undefined) {
+    size = 0;
+    for (const f of a.forms) {
+      // DW_AT_sibling must be read, so an abbreviation that has one never takes the fixed path.
+      const s = formSize(f, h);
+      if (s < 0) {
+        size = -1;
+        break;
+      }
+      size += s;
     }
-    return -1;
+    if (a.attrs.includes(K.DW_AT_sibling)) size = -1;
+    m.set(key, size);
   }
+  return size;
+}
+
+/** The abbreviation of the DIE at section offset `off`. */
+export function abbrevAt(u: UnitBytes, off: number): Abbrev {
+  const c = new Cursor(u.bytes, u.littleEndian, u.h.offset, off - u.h.offset);
+  const code = ulebNum(c);
+  const a = code === 0 ? undefined : abbrevOf(u.abbrevs, code);
+  if (!a) throw new OopsError("E_DWARF_ABBREV", `no DIE (abbreviation code ${code}) at this offset`, off);
+  return a;
 }
 
 /**
- * Walks every DIE of a unit once (§7.5.2: a DIE is an abbreviation code followed by its attribute
- * values; a 0 code ends a sibling chain). `bytes` are the unit's bytes, `bytes[0]` at section offset
- * `h.offset`. Attribute values are skipped, whole DIEs at a time when all their forms are fixed-size
- * (the per-abbreviation sizes are worked out once per unit).
+ * Moves the cursor past one DIE's attributes (its code already read) and returns the section offset
+ * its `DW_AT_sibling` names, or -1.
  */
-export function indexDies(bytes: Uint8Array, littleEndian: boolean, h: UnitHeader, abbrevs: AbbrevTable): DieIndex {
-  // A DIE takes at least 1 byte; most take 4 or more.
-  const ix = new DieIndex(Math.max(16, Math.min(h.size >> 3, 1 << 22)));
-  const c = new Cursor(bytes, littleEndian, h.offset, h.dieOffset - h.offset);
-  // Per abbreviation code: total fixed size of its attributes, or -1 when some form is variable.
-  const fixedDense: number[] = [];
-  const fixedSparse = new Map<number, number>();
-  const stack: number[] = [];
-  const unitEnd = Math.min(h.size, bytes.length);
-  let n = 0;
-  while (c.pos < unitEnd) {
-    const off = h.offset + c.pos;
-    // Fast path for one-byte codes (nearly all of them).
-    const b0 = bytes[c.pos] as number;
-    let code: number;
-    if (b0 < 0x80) {
-      code = b0;
-      c.pos++;
-    } else code = ulebNum(c);
-    if (code === 0) {
-      const top = stack.pop();
-      // A 0 with nothing open is padding after the last DIE (some producers emit it): accept it.
-      if (top !== undefined) ix.end[top] = n;
+function skipAttrs(c: Cursor, a: Abbrev, u: UnitBytes): number {
+  const h = u.h;
+  const size = fixedSize(a, h);
+  if (size >= 0) {
+    if (c.pos + size > c.length) c.need(size, "DIE attributes");
+    c.pos += size;
+    return -1;
+  }
+  let sib = -1;
+  const forms = a.forms;
+  for (let k = 0; k < forms.length; k++) {
+    const f = forms[k] as number;
+    if (a.attrs[k] === K.DW_AT_sibling) {
+      const v = readForm(c, f, h, h.offset, a.consts[k]);
+      if (v.k === "ref") sib = v.v;
+    } else skipForm(c, f, h);
+  }
+  return sib;
+}
+
+/**
+ * Calls `visit(offset, abbrev)` for each child of the DIE at `off`, in order, jumping over each child's
+ * subtree through its `DW_AT_sibling` (§2.3) when it has one and walking it otherwise. `visit` returns
+ * true to stop. The DIEs are read in place: nothing is allocated per DIE.
+ */
+export function forEachChild(u: UnitBytes, off: number, visit: (off: number, a: Abbrev) => boolean | undefined): void {
+  const h = u.h;
+  const end = Math.min(h.size, u.bytes.length);
+  const c = new Cursor(u.bytes, u.littleEndian, h.offset, off - h.offset);
+  const parent = abbrevOf(u.abbrevs, ulebNum(c));
+  if (!parent) throw new OopsError("E_DWARF_ABBREV", "no DIE at this offset", off);
+  skipAttrs(c, parent, u);
+  if (!parent.hasChildren) return;
+  while (c.pos < end) {
+    const childOff = h.offset + c.pos;
+    const code = ulebNum(c);
+    if (code === 0) return;
+    const a = abbrevOf(u.abbrevs, code);
+    if (!a) throw new OopsError("E_DWARF_ABBREV", `unknown abbreviation code ${code}`, childOff);
+    const sib = skipAttrs(c, a, u);
+    if (visit(childOff, a)) return;
+    if (!a.hasChildren) continue;
+    if (sib > childOff && sib - h.offset <= end) {
+      c.pos = sib - h.offset;
       continue;
     }
-    const a = code < abbrevs.dense.length ? abbrevs.dense[code] : abbrevs.sparse.get(code);
-    if (!a) throw new OopsError("E_DWARF_ABBREV", `unknown abbreviation code ${code}`, off);
-    if (n === ix.offset.length) ix.grow();
-    ix.offset[n] = off;
-    ix.tag[n] = a.tag;
-    ix.parent[n] = stack.length ? (stack[stack.length - 1] as number) : -1;
-    ix.end[n] = n + 1;
-    const i = n++;
-    let size = code < 4096 ? fixedDense[code] : fixedSparse.get(code);
-    if (size === undefined) {
-      size = 0;
-      for (const f of a.forms) {
-        const s = formSize(f, h);
-        if (s < 0) {
-          size = -1;
-          break;
-        }
-        size += s;
+    // No usable sibling link: walk the subtree to its terminating 0.
+    let depth = 1;
+    while (depth > 0 && c.pos < end) {
+      const at = h.offset + c.pos;
+      const cc = ulebNum(c);
+      if (cc === 0) {
+        depth--;
+        continue;
       }
-      if (code < 4096) fixedDense[code] = size;
-      else fixedSparse.set(code, size);
+      const ca = abbrevOf(u.abbrevs, cc);
+      if (!ca) throw new OopsError("E_DWARF_ABBREV", `unknown abbreviation code ${cc}`, at);
+      const s = skipAttrs(c, ca, u);
+      if (ca.hasChildren) {
+        if (s > at && s - h.offset <= end) c.pos = s - h.offset;
+        else depth++;
+      }
     }
-    if (size >= 0) {
-      if (c.pos + size > unitEnd) c.need(size, "DIE attributes");
-      c.pos += size;
-    } else {
-      const forms = a.forms;
-      for (let k = 0; k < forms.length; k++) skipForm(c, forms[k] as number, h);
-    }
-    if (a.hasChildren) stack.push(i);
   }
-  // A truncated unit leaves open subtrees: close them at the end.
-  for (const top of stack) ix.end[top] = n;
-  ix.count = n;
-  return ix;
+}
+
+/** Offsets of the children of the DIE at `off` (optionally only those with one of `tags`). */
+export function childrenOf(u: UnitBytes, off: number, tags?: readonly number[]): number[] {
+  const out: number[] = [];
+  forEachChild(u, off, (o, a) => {
+    if (!tags || tags.includes(a.tag)) out.push(o);
+    return undefined;
+  });
+  return out;
 }
 
 /** Reads attribute `at` of the DIE at unit-relative position `pos`, or undefined when absent. */

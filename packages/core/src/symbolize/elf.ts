@@ -13,17 +13,17 @@ import { ElfFile } from "../elf/file.js";
 import { laidOutSymbolLookup } from "../elf/lookup.js";
 import type { ElfObject } from "../elf/open.js";
 import { readSymbolTable } from "../elf/symbols.js";
-import { DwarfSymbolizer } from "./symbolizer.js";
+import { DwarfSymbolizer, type SymbolizerOptions } from "./symbolizer.js";
 
 /** A symbolizer over an already opened ELF object. */
-export function symbolizerForElf(obj: ElfObject): DwarfSymbolizer {
-  return new DwarfSymbolizer(obj.sections, obj.lookup);
+export function symbolizerForElf(obj: ElfObject, options: SymbolizerOptions = {}): DwarfSymbolizer {
+  return new DwarfSymbolizer(obj.sections, obj.lookup, options);
 }
 
 /** Opens an object file and returns its symbolizer; the symbol table is loaded lazily. */
-export async function openElfSymbolizer(source: ByteSource): Promise<DwarfSymbolizer> {
+export async function openElfSymbolizer(source: ByteSource, options: SymbolizerOptions = {}): Promise<DwarfSymbolizer> {
   const { source: plain } = await openMaybeCompressed(source);
   const elf = await ElfFile.open(plain);
   const sections = new ElfDebugSections(elf);
-  return new DwarfSymbolizer(sections, async () => laidOutSymbolLookup(await readSymbolTable(elf), sections));
+  return new DwarfSymbolizer(sections, async () => laidOutSymbolLookup(await readSymbolTable(elf), sections), options);
 }
