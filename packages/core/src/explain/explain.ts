@@ -461,9 +461,11 @@ function accessVerdict(
       v.loadedFrom = lf;
       from =
         ` loaded by ${text(slice.insns[root.load.insn])} from ${lf.text}` +
-        (lf.object !== undefined
-          ? `, i.e. the field at offset ${hx(lf.offset ?? 0n)} of the object at ${hx(lf.object)}`
-          : "");
+        (STACK_REGS.has(root.load.mem.base ?? "")
+          ? ", a stack slot (a local variable or spilled register)"
+          : lf.object !== undefined
+            ? `, i.e. the field at offset ${hx(lf.offset ?? 0n)} of the object at ${hx(lf.object)}`
+            : "");
     } else {
       from = ` (${rootText(slice, root)})`;
     }
@@ -499,6 +501,9 @@ function accessVerdict(
   if (special) return special;
   return addressOnlyVerdict(arch, ea, crash, unknowns, ptr);
 }
+
+// Stack and frame pointers per ABI: a load through them reads a local, not a heap object's field.
+const STACK_REGS = new Set(["rsp", "rbp", "esp", "ebp", "sp", "fp", "s8", "r1"]);
 
 function rootText(slice: Slice, root: Extract<Term, { k: "root" }>): string {
   if (root.load) return `loaded by ${text(slice.insns[root.load.insn])} from ${memText(root.load.mem)}`;
