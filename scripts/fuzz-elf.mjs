@@ -102,7 +102,8 @@ if (isMainThread) {
     const mod = await import(join(dist, "symbolize/elf.js")).catch(() => undefined);
     if (mod?.openElfSymbolizer) {
       extra = async (elf, _ds) => {
-        const sym = await mod.openElfSymbolizer(elf);
+        // The symbolizer opens the file itself (elf.source is the mutated input behind its cache).
+        const sym = await mod.openElfSymbolizer(elf.source);
         const { readSymbolTable } = await import(join(dist, "elf/symbols.js"));
         const table = await readSymbolTable(elf);
         const funcs = table.functions().slice(0, 6);
