@@ -262,3 +262,30 @@ describe("help and version", () => {
     expect(bad.status).toBe(2);
   });
 });
+
+describe("analyze --modules: frames symbolized by symbol+offset in the module's .ko", () => {
+  it("the faulting pc of an oops in lb_pick [lb_O2_dwarf4] gets the oracle's inline chain", async () => {
+    // The seed oops with its faulting function swapped for a fixture module's (MIPS64 big-endian, like
+    // the seed). Oracle (packages/core/test-data/oracle/mips64/lb-O2-dwarf4.ko.txt): lb_pick is at
+    // .text 0, and .text 0x10 is lb_mix32 at lb.h:116:4 inlined into lb_pick at lb_alb.c:47:6.
+    const text = seed
+      .toString("utf8")
+      .replaceAll("rlb_arp_recv+0x128/0x228 [bonding]", "lb_pick+0x10/0x100 [lb_O2_dwarf4]");
+    const log = join(tmp, "lb.log");
+    writeFileSync(log, text);
+    const r = await run(["analyze", "--json", "--modules", join(root, "packages/core/test-data/fixtures/mips64"), log]);
+    expect(r.code).toBe(0);
+    const c = JSON.parse(r.out).crashes[0];
+    expect(c.pc.symbol).toBe("lb_pick");
+    expect(c.sources.filter((s: { frame: number }) => s.frame === -1)).toEqual([
+      { frame: -1, function: "lb_mix32", file: "/src/oopscope-fixtures/lb.h", line: 116, column: 4, inlined: true },
+      { frame: -1, function: "lb_pick", file: "/src/oopscope-fixtures/lb_alb.c", line: 47, column: 6, inlined: false },
+    ]);
+    // Kernel frames need --vmlinux and octeon_ethernet has no .ko here: said once each, not per frame.
+    const messages = c.notes.map((n: { message: string }) => n.message);
+    expect(messages.filter((m: string) => m.includes("--vmlinux"))).toHaveLength(1);
+    expect(messages.filter((m: string) => m.includes("octeon_ethernet"))).toHaveLength(1);
+    const term = await run(["analyze", "--modules", join(root, "packages/core/test-data/fixtures/mips64"), log]);
+    expect(term.out).toContain("lb_mix32 at /src/oopscope-fixtures/lb.h:116:4");
+  });
+});

@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import {
   type Analysis,
   type AnalyzeOptions,
+  type AnalyzeStages,
   analyzeLog,
   isOopsError,
   OopsError,
@@ -21,6 +22,7 @@ import {
 } from "@oopscope/core";
 import { streamText } from "../input.js";
 import type { CliIO } from "../io.js";
+import { ObjectResolver } from "../objects.js";
 import { createStreamParser, type StreamParser } from "../parse-stream.js";
 
 export const ANALYZE_HELP = `Usage: oopscope analyze [options] [FILE...|-]
@@ -38,8 +40,11 @@ Options:
   --markdown         a Markdown report to paste into a bug tracker
   --color, --no-color
                      force colour on or off (default: colour when stdout is a terminal)
-  --vmlinux FILE     the kernel image with debug info, to resolve frames to source lines
-  --modules DIR      where the .ko files of the crashed kernel are
+  --vmlinux FILE     the kernel image with debug info: kernel frames get function, file:line
+                     and their inlined frames (looked up by symbol+offset, so KASLR and
+                     module load addresses do not matter)
+  --modules DIR      where the .ko files are ([module] frames; also searched: next to
+                     vmlinux, /usr/lib/debug/lib/modules/RELEASE, /lib/modules/RELEASE)
   --src DIR          the kernel source tree the kernel was built from
   -h, --help         show this help
 
@@ -55,6 +60,8 @@ Examples:
       analyse the running kernel's log
   journalctl -k -b -1 | oopscope analyze --markdown > report.md
       the previous boot's crash, ready for a bug report
+  oopscope analyze --vmlinux vmlinux --modules /lib/modules/6.1.0-13-amd64 crash.log
+      every frame with its source line, inlined frames included
   oopscope analyze --json console-*.log | jq -r '.source + ": " + (.crashes[0].title // "-")'
       one JSON line per file, then pick the first crash title of each
   zcat serial.log.gz | oopscope analyze -
@@ -215,10 +222,17 @@ export async function analyzeCommand(argv: string[], io: CliIO): Promise<number>
       return 2;
     }
   }
+  let objects: ObjectResolver | undefined;
+  const stages: AnalyzeStages = {};
   if (v.vmlinux !== undefined || v.modules !== undefined) {
-    const n = "--vmlinux/--modules: symbolization is not yet available in this build; frames are reported as printed";
-    notes.push(n);
-    io.stderr.write(`oopscope analyze: note: ${n}\n`);
+    // Symbolize every frame by symbol+offset (KASLR and module load addresses do not matter): kernel
+    // frames in vmlinux, `[module]` frames in that module's .ko.
+    const resolver = new ObjectResolver({ vmlinux: v.vmlinux, modules: v.modules });
+    objects = resolver;
+    stages.symbolize = async (crash, q) => {
+      const sym = await resolver.symbolizerFor(q.module, crash.kernel.release);
+      return sym.symbolize(q);
+    };
   }
   if (v.src !== undefined) {
     const n = "--src: source-tree analysis is not yet available in this build";
@@ -232,7 +246,7 @@ export async function analyzeCommand(argv: string[], io: CliIO): Promise<number>
   let anyBad = false;
   const jsonLines = format === "json" && files.length > 1;
   for (const [i, file] of files.entries()) {
-    const r = await analyzeInput(file, io, { notes });
+    const r = await analyzeInput(file, io, { notes, stages });
     if (r.error) {
       anyBad = true;
       io.stderr.write(`oopscope: ${r.error.message} [${r.error.code}]\n`);
@@ -249,5 +263,6 @@ export async function analyzeCommand(argv: string[], io: CliIO): Promise<number>
     else if (format === "markdown") io.stdout.write((i ? "\n---\n\n" : "") + renderMarkdown(a));
     else io.stdout.write((i ? "\n" : "") + renderTerminal(a, { color }));
   }
+  await objects?.close();
   return anyBad ? 2 : anyCrash ? 0 : 1;
 }

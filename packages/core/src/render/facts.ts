@@ -5,7 +5,7 @@
  * terminal and Markdown renderers only lay these facts out; they never re-derive them.
  */
 
-import type { CrashAnalysis } from "../analysis/types.js";
+import type { CrashAnalysis, FrameSource } from "../analysis/types.js";
 import { ARCHES } from "../arch/table.js";
 import { fullRegister } from "../disasm/capstone.js";
 import type { Instruction } from "../disasm/types.js";
@@ -256,4 +256,10 @@ export function accessOperand(a: { base?: string; index?: string; scale: number;
   if (a.index) parts.push(`${a.index}${a.scale !== 1 ? `*${a.scale}` : ""}`);
   if (a.disp !== 0n || parts.length === 0) parts.push(hex(a.disp));
   return `[${parts.join(" + ")}]`;
+}
+
+/** `rlb_update_entry_from_arp at drivers/net/bonding/bond_alb.c:336:7`. */
+export function sourceText(s: FrameSource): string {
+  const where = s.file ? `${s.file}:${s.line ?? 0}${s.column ? `:${s.column}` : ""}` : "??";
+  return `${s.function ?? "??"} at ${where}`;
 }

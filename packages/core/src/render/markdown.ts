@@ -20,6 +20,7 @@ import {
   machine,
   moduleTaintMeaning,
   registersThatMatter,
+  sourceText,
   taskText,
 } from "./facts.js";
 
@@ -47,6 +48,8 @@ function crashSection(ca: CrashAnalysis, n: number, total: number): string[] {
     "Where",
     code(fmtLocation(c.pc)) + (c.pc?.address !== undefined ? ` (pc ${code(hex(c.pc.address))})` : ""),
   ]);
+  const pcSources = ca.sources.filter((x) => x.frame === -1);
+  if (pcSources.length) rows.push(["Source", pcSources.map((x) => code(sourceText(x))).join("; inlined into ")]);
   if (c.lr) rows.push([linkName(c), code(fmtLocation(c.lr))]);
   const m = machine(c);
   if (m) rows.push(["Machine", esc(m)]);
@@ -82,7 +85,7 @@ function crashSection(ca: CrashAnalysis, n: number, total: number): string[] {
           `${frame.reliable ? " " : "?"}#${index} ${addr}${fmtLocation(frame)}${frame.inline ? " [inline]" : ""}${frame.file ? ` ${frame.file}${frame.line ? `:${frame.line}` : ""}` : ""}`,
         );
         for (const s of ca.sources.filter((x) => x.frame === index))
-          lines.push(`      ${s.inlined ? "inlined " : ""}${s.function ?? "??"} at ${s.file ?? "??"}:${s.line ?? 0}`);
+          lines.push(`      ${s.inlined ? "inlined " : ""}${sourceText(s)}`);
       }
       out.push(...fence(lines), "");
     }

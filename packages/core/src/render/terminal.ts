@@ -19,6 +19,7 @@ import {
   machine,
   moduleTaintMeaning,
   registersThatMatter,
+  sourceText,
   taskText,
 } from "./facts.js";
 
@@ -53,6 +54,8 @@ function crashSection(ca: CrashAnalysis, n: number, total: number, p: Paint): st
   out.push(`  ${label(p, "fault")}${faultText(c)}${c.signature.type ? p.dim(`  [${c.signature.type}]`) : ""}`);
   const pcAddr = c.pc?.address !== undefined ? p.dim(`  (pc ${hex(c.pc.address)})`) : "";
   out.push(`  ${label(p, "where")}${p.cyan(fmtLocation(c.pc))}${pcAddr}`);
+  for (const s of ca.sources.filter((x) => x.frame === -1))
+    out.push(`  ${label(p, s.inlined ? "  inlined" : "source")}${p.green(sourceText(s))}`);
   if (c.lr) {
     const a = c.lr.address !== undefined ? p.dim(`  (${hex(c.lr.address)})`) : "";
     out.push(`  ${label(p, linkName(c))}${fmtLocation(c.lr)}${a}`);
@@ -90,10 +93,8 @@ function crashSection(ca: CrashAnalysis, n: number, total: number, p: Paint): st
         const inl = frame.inline ? p.dim(" [inline]") : "";
         const src = frame.file ? p.dim(`  ${frame.file}${frame.line ? `:${frame.line}` : ""}`) : "";
         out.push(`   ${mark}#${String(index).padEnd(3)}${addr}${fmtLocation(frame)}${inl}${src}`);
-        for (const s of ca.sources.filter((x) => x.frame === index)) {
-          const where = s.file ? `${s.file}:${s.line ?? 0}` : "??";
-          out.push(`        ${p.green(`${s.inlined ? "inlined " : ""}${s.function ?? "??"} at ${where}`)}`);
-        }
+        for (const s of ca.sources.filter((x) => x.frame === index))
+          out.push(`        ${p.green(`${s.inlined ? "inlined " : ""}${sourceText(s)}`)}`);
       }
     }
   }
