@@ -1,6 +1,7 @@
 /** The DWARF reader: lazy per-unit access to DIEs, line tables, ranges, locations and types. */
 
 export * as DW from "./constants.js";
+export * from "./expr.js";
 export * from "./line.js";
 export * from "./reader.js";
 export * from "./typeinfo.js";

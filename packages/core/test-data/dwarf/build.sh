@@ -7,6 +7,7 @@
 #   <name>.llvm.jsonl   llvm-symbolizer --functions=short -i --output-style=JSON, every instruction
 #   <name>.a2l.txt      addr2line -f -i -a (linked) / -j .text (relocatable), every instruction
 #   <name>.ptype.txt    gdb-multiarch -batch -ex 'ptype /o struct X' for the test structs
+#   <name>.dwarfdump.txt  llvm-dwarfdump --debug-info of the linked object (variable locations)
 # Paths in the DWARF are remapped (-fdebug-prefix-map) so no build machine path is committed.
 # Usage: packages/core/test-data/dwarf/build.sh     (needs gcc, the mips64 cross gcc, binutils-multiarch,
 # llvm and gdb-multiarch: see scripts/apt-packages.txt)
@@ -65,5 +66,6 @@ for v in "${variants[@]}"; do
   args=()
   for s in "${structs[@]}"; do args+=(-ex "ptype /o struct $s"); done
   gdb-multiarch -nx -batch "${args[@]}" "$out/$name.elf" >"$out/$name.ptype.txt" 2>&1
+  llvm-dwarfdump --debug-info "$out/$name.elf" | sed '1s/^.*:/object:/' >"$out/$name.dwarfdump.txt"
 done
 ls -la "$out" | awk '{ s += $5 } END { print "total bytes:", s }'
