@@ -252,7 +252,7 @@ function extract(
     if (o !== undefined) endPos = l.line.end;
     if (!isHead && secondReport < 0) {
       if (
-        (o !== undefined && !matchesAny(t, REPORT_START_IGNORES)) ||
+        (o !== undefined && o.banner !== true && !matchesAny(t, REPORT_START_IGNORES)) ||
         INFO_MESSAGES_WITH_STACK.some((p) => t.includes(p))
       ) {
         secondReport = i;

@@ -54,6 +54,11 @@ export interface OopsKind {
   header: string;
   formats: TitleFormat[];
   suppressions: RegExp[];
+  /**
+   * The header is a banner that follows the specific header of the same crash (die()'s `Oops: 0000
+   * [#1]`): it starts a report only when it comes first, never a second one inside a report.
+   */
+  banner?: boolean;
 }
 
 // --- frame and stack-start patterns ----------------------------------------------------------
@@ -62,10 +67,12 @@ export interface OopsKind {
  * The faulting-PC line of each architecture: x86 `RIP: 0010:func+0x1/0x2`, powerpc `NIP`,
  * arm64 `pc : func+…`, arm `PC is at func+…`; also the forms with a raw address or `(null)`.
  * MIPS __show_regs() prints `epc   : ffffffffc0445a10 rlb_arp_recv+0x128/0x228 [bonding]`
- * (arch/mips/kernel/traps.c), which syzkaller does not fuzz; it is accepted as well.
+ * (arch/mips/kernel/traps.c) and s390 `Krnl PSW : 0704c00180000000 000000000067f2b4 (foo+0x2c/0x98)`
+ * (arch/s390/kernel/dumpstack.c) and i386's pre-4.x `EIP is at func+0x24/0x50` are accepted as well;
+ * syzkaller fuzzes none of these.
  */
 export const RIP_FRAME = re(
-  String.raw`(?:IP|NIP|pc |PC is at):? (?:(?:[0-9]+:)?(?:{{PC}} +){0,2}{{FUNC}}|(?:[0-9]+:)?0x[0-9a-f]+|(?:[0-9]+:)?{{PC}} +\[< *\(null\)>\] +\(null\)|[0-9]+: +\(null\))|epc +: [0-9a-f]+ {{FUNC}}`,
+  String.raw`(?:IP|NIP|pc |PC is at):? (?:(?:[0-9]+:)?(?:{{PC}} +){0,2}{{FUNC}}|(?:[0-9]+:)?0x[0-9a-f]+|(?:[0-9]+:)?{{PC}} +\[< *\(null\)>\] +\(null\)|[0-9]+: +\(null\))|epc +: [0-9a-f]+ {{FUNC}}|Krnl PSW : [0-9a-f]+ [0-9a-f]+ \({{FUNC}}|EIP is at {{FUNC}}`,
 );
 /** `Call Trace:` (x86, arm64 `Call trace:`) or arm's `Backtrace:`. */
 export const CALL_TRACE = re(String.raw`(?:Call (?:T|t)race:)|(?:Backtrace:)`);
@@ -1072,6 +1079,13 @@ export const LINUX_OOPSES: OopsKind[] = [
         alt: ["bad-access in {2}"],
         stack: ripThenTrace(),
       },
+      // s390 do_no_context(): `Unable to handle kernel pointer dereference in virtual kernel address space`.
+      {
+        title: re("Unable to handle kernel pointer dereference in virtual (?:kernel|user) address space"),
+        fmt: "BUG: unable to handle kernel pointer dereference in {1}",
+        alt: ["bad-access in {1}"],
+        stack: ripThenTrace(),
+      },
     ],
     suppressions: [],
   },
@@ -1329,6 +1343,72 @@ export const LINUX_OOPSES: OopsKind[] = [
       },
     ],
     suppressions: [],
+  },
+  // --- Rows beyond syzkaller's table. syzbot never sees these kinds (or sees them only after another
+  // header), so they cannot change a syzbot title; they give the other architectures and the
+  // watchdog a title of the same shape instead of a raw first line.
+  {
+    // kernel/watchdog_perf.c (kernel/watchdog.c before v6.5): `Watchdog detected hard LOCKUP on cpu 1`.
+    header: "Watchdog detected hard LOCKUP",
+    formats: [
+      {
+        title: re("Watchdog detected hard LOCKUP"),
+        fmt: "BUG: hard lockup in {1}",
+        alt: ["stall in {1}"],
+        stack: ripThenTrace({ extractor: stallFrame }),
+      },
+    ],
+    suppressions: [],
+  },
+  {
+    // The die() banner: `Oops: 0000 [#1] SMP` (i386, older x86, s390), `Oops: Kernel access of bad
+    // area, sig: 11 [#1]` (powerpc). Usually it follows a more specific header and then belongs to
+    // that report (see REPORT_START_IGNORES); alone, it still names the faulting function.
+    header: "Oops: ",
+    formats: [
+      {
+        title: re(String.raw`Oops: (?:[^\n]*?)\[#[0-9]+\]`),
+        fmt: "Oops in {1}",
+        alt: ["bad-access in {1}"],
+        stack: ripThenTrace(),
+      },
+    ],
+    suppressions: [],
+    banner: true,
+  },
+  {
+    // MIPS do_be(): `Data bus error, epc == 80221c28, ra == 83314e60` (arch/mips/kernel/traps.c).
+    header: "bus error, epc ==",
+    formats: [
+      {
+        title: re("(Data|Instruction) bus error, epc =="),
+        fmt: "{1} bus error in {2}",
+        alt: ["bad-access in {2}"],
+        stack: ripThenTrace(),
+      },
+    ],
+    suppressions: [],
+  },
+  {
+    // MIPS BUG(): die("Kernel bug detected") prints `Kernel bug detected[#1]:`.
+    header: "Kernel bug detected[#",
+    formats: [
+      {
+        title: re(String.raw`Kernel bug detected\[#`),
+        fmt: "kernel BUG in {1}",
+        stack: ripThenTrace({ skip: ["^skb_"] }),
+      },
+    ],
+    suppressions: [],
+  },
+  {
+    // MIPS die("Oops") without a more specific line before it: `Oops[#1]:`.
+    header: "Oops[#",
+    formats: [
+      { title: re(String.raw`Oops\[#[0-9]+\]`), fmt: "Oops in {1}", alt: ["bad-access in {1}"], stack: ripThenTrace() },
+    ],
+    suppressions: [],
+    banner: true,
   },
   // A Go runtime crash of the fuzzer's own programs (fatal error: …).
   {

@@ -166,7 +166,16 @@ const TYPES: [string, string[]][] = [
       "WARNING: kernel stack regs has bad",
     ],
   ],
-  ["HANG", ["BUG: soft lockup in", "INFO: rcu detected stall in", "INFO: task can't die in", "INFO: task hung in"]],
+  [
+    "HANG",
+    [
+      "BUG: hard lockup in",
+      "BUG: soft lockup in",
+      "INFO: rcu detected stall in",
+      "INFO: task can't die in",
+      "INFO: task hung in",
+    ],
+  ],
   [
     "DoS",
     [
@@ -182,6 +191,7 @@ const TYPES: [string, string[]][] = [
       "go runtime error",
       "int3 in",
       "invalid opcode in",
+      "Oops in",
       "kernel panic:",
       "kernel stack overflow",
       "panic:",
