@@ -103,6 +103,42 @@ for spec in "${arches[0]}" "${arches[4]}" "${arches[3]}"; do
   oracle "$out/$name-zlib.elf" "$name-zlib.elf"
 done
 
+# Extended numbering (gABI, "Sections" and "Program Header"): e_shnum = 0 with the count in section 0's
+# sh_size, e_shstrndx = SHN_XINDEX with the index in its sh_link, e_phnum = PN_XNUM with the count in
+# its sh_info — as a file with 65,280 or more sections must be written. Patched into a copy of a
+# little-endian 64-bit and 32-bit executable; readelf reads the copies as the originals.
+le() { # value byte-count: the value as little-endian bytes
+  local v=$1 n=$2 i
+  for ((i = 0; i < n; i++)); do printf "\\x%02x" $(((v >> (8 * i)) & 255)); done
+}
+put() { # file offset value byte-count
+  # shellcheck disable=SC2059
+  printf "$(le "$3" "$4")" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
+xnum() { # input output class(32|64)
+  local f="$2" shoff shnum shstrndx phnum
+  cp "$1" "$f"
+  if [ "$3" = 64 ]; then
+    shoff=$(od -An -t u8 -j 40 -N 8 "$f" | tr -d ' ')
+    phnum=$(od -An -t u2 -j 56 -N 2 "$f" | tr -d ' ')
+    shnum=$(od -An -t u2 -j 60 -N 2 "$f" | tr -d ' ')
+    shstrndx=$(od -An -t u2 -j 62 -N 2 "$f" | tr -d ' ')
+    put "$f" 56 65535 2 && put "$f" 60 0 2 && put "$f" 62 65535 2
+    put "$f" $((shoff + 32)) "$shnum" 8 && put "$f" $((shoff + 40)) "$shstrndx" 4 && put "$f" $((shoff + 44)) "$phnum" 4
+  else
+    shoff=$(od -An -t u4 -j 32 -N 4 "$f" | tr -d ' ')
+    phnum=$(od -An -t u2 -j 44 -N 2 "$f" | tr -d ' ')
+    shnum=$(od -An -t u2 -j 48 -N 2 "$f" | tr -d ' ')
+    shstrndx=$(od -An -t u2 -j 50 -N 2 "$f" | tr -d ' ')
+    put "$f" 44 65535 2 && put "$f" 48 0 2 && put "$f" 50 65535 2
+    put "$f" $((shoff + 20)) "$shnum" 4 && put "$f" $((shoff + 24)) "$shstrndx" 4 && put "$f" $((shoff + 28)) "$phnum" 4
+  fi
+}
+xnum "$out/x86_64.elf" "$out/x86_64-xnum.elf" 64
+oracle "$out/x86_64-xnum.elf" "x86_64-xnum.elf"
+xnum "$out/arm.elf" "$out/arm-xnum.elf" 32
+oracle "$out/arm-xnum.elf" "arm-xnum.elf"
+
 # Module file compressions, as the kernel's Makefile.modinst makes them.
 xz --check=crc32 --lzma2=dict=1MiB -c "$out/x86_64.ko" >"$out/x86_64.ko.xz"
 zstd -q -T0 --ultra -22 -c "$out/x86_64.ko" >"$out/x86_64.ko.zst"
