@@ -9,24 +9,30 @@
  * reset", "Rebooting in" — belong to it and never count as a second crash), extracts the fields
  * (`extract.ts`) and places the crash in its boot.
  *
- * Streaming: `createLogParser()` keeps a bounded window of text. When the window is full, every
- * report whose header lies before the last `tail` characters is extracted (its text and lookahead are
- * in the window, so a crash cut by a chunk boundary comes out whole), and the window slides, keeping
- * `overlap` characters of context before the cut. Memory is bounded by the window, not the log.
+ * Streaming: `createLogParser()` gathers chunks and parses them in passes. A pass handles every
+ * crash whose text is complete — a boot banner follows it, or `lookAhead` characters have arrived
+ * after its header — and stops at the first that is not, so a crash cut by a chunk boundary waits for
+ * the next pass and comes out whole. Then the text before the stop point is dropped, except
+ * `overlap` characters of context. Memory is bounded by the window plus one crash's look-ahead, not
+ * by the log.
  */
 
-import { findReports } from "../report/index.js";
+import { INFO_MESSAGES_WITH_STACK, REPORT_START_IGNORES } from "../report/formats.js";
+import { LINUX_OOPSES, matchOops, parseReport } from "../report/index.js";
 import { type TextOffset, textOffset } from "../types.js";
 import { AFTERMATH_START, extractCrash } from "./extract.js";
 import { parseFrameLine, TRACE_START } from "./frames.js";
 import { type LogLine, normaliseLine } from "./lines.js";
-import type { Boot, Crash, ParsedLog, RebootLoop } from "./model.js";
+import type { Boot, Crash, ParsedLog, RebootLoop, Signature } from "./model.js";
 
 export interface LogParserOptions {
-  /** Characters of text held before extraction runs (default 8 Mi). */
+  /** Characters of new text gathered before a parsing pass (default 4 Mi). */
   window?: number;
-  /** Lookahead kept after the last header extracted in a window (default 2 Mi; a report reads ≤ 1 Mi ahead). */
-  tail?: number;
+  /**
+   * How far past a crash header the report finder may read (default 1 Mi, its own limit). Text after
+   * an unfinished header is held until this much has arrived or a boot banner ends the crash.
+   */
+  lookAhead?: number;
   /** Context kept before the cut when the window slides (default 64 Ki, what a report looks back). */
   overlap?: number;
   /** Called for each crash as soon as it is complete. */
@@ -65,7 +71,50 @@ const MAX_CRASH_LINES = 4000;
 // (arch/mips/kernel/traps.c die()); the crash starts at the first of them.
 const OPENERS =
   /^(?:Oops\[#\d+\]|Oops(?: -)? ?[:[]|(?:Data|Instruction) bus error, epc ==|CPU \d+ Unable to handle|Unhandled kernel unaligned access|Reserved instruction in kernel code|Kernel bug detected\[#|Unable to handle kernel|Internal error: |kernel BUG at |BUG: |general protection fault|invalid opcode: |divide error: )/;
+const OPENERS_RAW = new RegExp(`(?:^|[\\]:>] )${OPENERS.source.slice(1)}`);
 const LOOK_BACK_LINES = 200;
+// The report finder reads at most this far after a header (its WINDOW_AFTER).
+const LOOK_AHEAD = 1 << 20;
+// Every report header string of the table, as one scan.
+const HEADERS = new RegExp(LINUX_OOPSES.map((o) => o.header.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
+
+// Lines the report finder reads past the next report's header (its linesAfterNext), plus margin.
+const REPORT_TAIL_LINES = 320;
+
+/** Offset after `n` more lines from `pos` (not beyond `max`). */
+function linesAfter(text: string, pos: number, n: number, max: number): number {
+  let p = pos;
+  for (let k = 0; k < n && p < max; k++) {
+    const e = text.indexOf("\n", p);
+    if (e < 0) return max;
+    p = e + 1;
+  }
+  return Math.min(p, max);
+}
+
+// An `Oops` line shortly after a header is the same oops's die() banner (x86 `BUG: unable to handle …`
+// then `Oops: 0000 [#1] SMP`; MIPS `CPU 0 Unable to handle …` then `Oops[#1]:`), not a new crash.
+const OOPS_BANNER = /^(?:Oops\b|Internal error: Oops)/;
+const OOPS_BANNER_LINES = 24;
+
+/** Start of the first line after `from` (before `to`) that opens an independent report, or `to`. */
+function nextIndependentHeader(text: string, from: number, to: number): number {
+  let pos = from;
+  const bannerZone = linesAfter(text, from, OOPS_BANNER_LINES, to);
+  for (;;) {
+    HEADERS.lastIndex = pos;
+    const m = HEADERS.exec(text);
+    if (m === null || m.index >= to) return to;
+    const ls = lineStart(text, m.index);
+    let le = text.indexOf("\n", m.index);
+    if (le < 0) le = text.length;
+    pos = le + 1;
+    const t = normaliseLine(text, ls, le).text;
+    if (ls < bannerZone && OOPS_BANNER.test(t)) continue;
+    if (matchOops(t) !== undefined && !REPORT_START_IGNORES.some((re) => re.test(t))) return ls;
+    if (INFO_MESSAGES_WITH_STACK.some((p) => t.includes(p))) return ls;
+  }
+}
 const MAX_GAP_AFTER_TRACE = 3;
 
 interface PendingBoot {
@@ -75,6 +124,16 @@ interface PendingBoot {
   time?: number;
   crashes: number[];
   secondsToCrash?: number;
+}
+
+/**
+ * Start of the line holding `pos` (the character after the previous `\n`, or 0). A backward
+ * character walk: V8's `lastIndexOf` costs time in proportion to the position, not the distance.
+ */
+function lineStart(text: string, pos: number): number {
+  let i = Math.min(pos, text.length) - 1;
+  while (i >= 0 && text.charCodeAt(i) !== 10) i--;
+  return i + 1;
 }
 
 function isCrashLike(text: string): boolean {
@@ -145,61 +204,104 @@ function median(xs: number[]): number | undefined {
 
 class StreamingParser implements LogParser {
   private buf = "";
+  private parts: string[] = [];
+  private pending = 0;
   /** Absolute offset of `buf[0]`. */
   private base = 0;
   /** Absolute offset up to which boots were scanned and crashes emitted. */
   private done = 0;
   private readonly window: number;
-  private readonly tail: number;
+  private readonly lookAhead: number;
   private readonly overlap: number;
   private readonly boots: PendingBoot[] = [{ start: 0, crashes: [] }];
   private readonly crashes: Crash[] = [];
   private crashCount = 0;
   private lastCrashEnd = -1;
   private finished = false;
+  private bannerText: string | undefined;
+  private bannerFrom = 0;
+  private bannerAt = -1;
 
   constructor(private readonly opts: LogParserOptions) {
-    this.window = Math.max(1024, opts.window ?? 8 << 20);
-    this.tail = Math.max(256, Math.min(opts.tail ?? 2 << 20, this.window >> 1));
-    this.overlap = Math.max(0, Math.min(opts.overlap ?? 64 << 10, this.window >> 2));
+    this.window = Math.max(1, opts.window ?? 4 << 20);
+    this.lookAhead = Math.max(1024, opts.lookAhead ?? LOOK_AHEAD);
+    this.overlap = Math.max(0, opts.overlap ?? 64 << 10);
   }
 
   push(chunk: string): void {
-    if (this.finished) return;
-    if (chunk.length === 0) return;
-    this.buf = this.buf.length === 0 ? chunk : this.buf + chunk;
-    while (this.buf.length >= this.window) {
-      let cut = this.buf.lastIndexOf("\n", this.buf.length - this.tail);
-      if (cut <= this.done - this.base) cut = this.buf.length - this.tail;
-      this.process(cut + 1, false);
-    }
+    if (this.finished || chunk.length === 0) return;
+    // Chunks are gathered and joined once per pass (one copy of the new text plus the kept tail).
+    this.parts.push(chunk);
+    this.pending += chunk.length;
+    if (this.pending < this.window) return;
+    this.flush();
+    this.process(false);
   }
 
   finish(): ParsedLog {
     if (!this.finished) {
-      this.process(this.buf.length, true);
+      this.flush();
+      this.process(true);
       this.finished = true;
     }
     return this.result();
   }
 
-  /** Extract reports whose header lies before `cut` (relative), scan banners, slide the window. */
-  private process(cut: number, final: boolean): void {
+  private flush(): void {
+    if (this.parts.length === 0) return;
+    this.buf = [this.buf, ...this.parts].join("");
+    this.parts = [];
+    this.pending = 0;
+  }
+
+  /**
+   * One parsing pass over the buffer. Headers are found with one scan (the report table's header
+   * strings); each report is read from a slice bounded by the next boot banner (a crash never
+   * survives a reboot) and by the look-ahead, so the work per crash does not grow with the buffer.
+   * Unless `final`, the pass stops before the first crash whose slice is not complete yet.
+   */
+  private process(final: boolean): void {
     const text = this.buf;
+    this.bannerText = undefined;
     const from = this.done - this.base;
-    const reports = findReports(text).filter((r) => r.start >= from && (final || r.start < cut));
+    let stop = final ? text.length : lineStart(text, text.length);
     let scanned = from;
-    for (let k = 0; k < reports.length; k++) {
-      const r = reports[k];
-      if (!r) continue;
-      // A report inside the previous crash's lines (its panic echo, an aftermath) is part of it.
-      if (this.base + r.start < this.lastCrashEnd) continue;
-      const start = this.openerBefore(text, r.start, Math.max(scanned, this.lastCrashEnd - this.base));
+    let pos = from;
+    for (;;) {
+      HEADERS.lastIndex = pos;
+      const m = HEADERS.exec(text);
+      if (m === null || m.index >= stop) break;
+      const ls = lineStart(text, m.index);
+      let le = text.indexOf("\n", m.index);
+      if (le < 0) le = text.length;
+      pos = le + 1;
+      // A header inside the previous crash's lines (its panic echo, an aftermath) is part of it.
+      if (this.base + ls < this.lastCrashEnd) continue;
+      const nb = this.bannerAfter(text, le);
+      const bannerLine = nb < 0 ? text.length : lineStart(text, nb);
+      if (!final && bannerLine >= stop && ls + this.lookAhead > stop) {
+        stop = ls; // not complete yet: wait for more text
+        break;
+      }
+      const headLine = normaliseLine(text, ls, le);
+      if (matchOops(headLine.text) === undefined) continue;
+      // The report finder reads on a bounded number of lines past the next report (REPORT_TAIL_LINES)
+      // and keeps a few preceding lines as context: the slice gives it exactly that much.
+      const windowEnd = Math.min(text.length, ls + this.lookAhead, bannerLine);
+      const limit = nextIndependentHeader(text, le, windowEnd);
+      // Past the next report only lines of the same task (caller tag `T…`) can still join this one.
+      const taskTagged = headLine.caller?.startsWith("T") === true;
+      const sliceEnd =
+        limit >= windowEnd || !taskTagged ? Math.max(limit, le) : linesAfter(text, limit, REPORT_TAIL_LINES, windowEnd);
+      // The finder's preceding context lines only feed its report text, not the signature: none needed.
+      const sliceStart = ls;
+      const r = parseReport(text.slice(sliceStart, sliceEnd), ls - sliceStart);
+      if (r === undefined) continue;
+      const rStart = sliceStart + (r.start as number);
+      const start = this.openerBefore(text, rStart, Math.max(scanned, this.lastCrashEnd - this.base));
       this.scanBanners(text, scanned, start);
-      const next = reports[k + 1]?.start ?? text.length;
-      const nextBanner = text.indexOf(BANNER, r.start + 1);
-      const limit = Math.min(next, nextBanner < 0 ? text.length : text.lastIndexOf("\n", nextBanner) + 1);
-      const { lines, first, end } = crashLines(text, start, Math.max(limit, r.start), r.context);
+      const { lines, first, end } = crashLines(text, start, Math.max(limit, rStart), r.context);
+      const signature = this.bestSignature(text, r.signature, le, end, windowEnd);
       const fields = extractCrash(lines);
       const bootIndex = this.boots.length - 1;
       const boot = this.boots[bootIndex];
@@ -207,7 +309,7 @@ class StreamingParser implements LogParser {
         fields.kernel.release = boot.release;
       const crash: Crash = {
         ...fields,
-        signature: r.signature,
+        signature,
         boot: bootIndex,
         position: { start: textOffset(this.base + start), end: textOffset(this.base + end) },
         report: lines.join("\n"),
@@ -222,17 +324,52 @@ class StreamingParser implements LogParser {
       if (this.opts.keepCrashes !== false) this.crashes.push(crash);
       this.opts.onCrash?.(crash);
       this.lastCrashEnd = this.base + end;
-      scanned = Math.max(r.start + 1, end);
+      scanned = Math.max(start + 1, end);
+      pos = Math.max(pos, end);
     }
-    const stop = final ? text.length : cut;
     this.scanBanners(text, scanned, Math.max(scanned, stop));
     this.done = Math.max(this.done, this.base + stop, this.lastCrashEnd);
     if (final) return;
-    // Slide: keep `overlap` characters of context before what is done.
+    // Drop what is done, keeping `overlap` characters of context (the report finder looks back).
     const keepFrom = Math.max(0, Math.min(this.done - this.base, text.length) - this.overlap);
-    const ls = keepFrom === 0 ? 0 : text.lastIndexOf("\n", keepFrom) + 1;
+    const ls = keepFrom === 0 ? 0 : lineStart(text, keepFrom + 1);
     this.buf = text.slice(ls);
     this.base += ls;
+  }
+
+  /**
+   * The report finder may see two reports where the kernel printed one oops (a header, then the
+   * `Oops[#1]` banner of the same die()). When the crash's own lines hold further report headers and
+   * the first report's signature is corrupted, a later uncorrupted one names the crash better.
+   */
+  private bestSignature(text: string, sig: Signature, from: number, to: number, windowEnd: number): Signature {
+    if (!sig.corrupted) return sig;
+    let pos = from;
+    for (;;) {
+      HEADERS.lastIndex = pos;
+      const m = HEADERS.exec(text);
+      if (m === null || m.index >= to) return sig;
+      const ls = lineStart(text, m.index);
+      let le = text.indexOf("\n", m.index);
+      if (le < 0) le = text.length;
+      pos = le + 1;
+      if (matchOops(normaliseLine(text, ls, le).text) === undefined) continue;
+      const r = parseReport(text.slice(ls, Math.max(to, Math.min(windowEnd, le))), 0);
+      if (r !== undefined && !r.signature.corrupted) return r.signature;
+    }
+  }
+
+  /**
+   * The next `Linux version ` at or after `pos`, remembered: a log with thousands of crashes and no
+   * banner would otherwise search its whole tail once per crash.
+   */
+  private bannerAfter(text: string, pos: number): number {
+    if (this.bannerText !== text || pos < this.bannerFrom || (this.bannerAt >= 0 && this.bannerAt < pos)) {
+      this.bannerText = text;
+      this.bannerFrom = pos;
+      this.bannerAt = text.indexOf(BANNER, pos);
+    }
+    return this.bannerAt;
   }
 
   /**
@@ -240,13 +377,15 @@ class StreamingParser implements LogParser {
    * not across a boot banner), when the report finder keyed on a later line of the same oops.
    */
   private openerBefore(text: string, at: number, floor: number): number {
+    // Raw lines are tested (no normalisation: this walks backwards, and the stamp prefix does not
+    // matter for an unanchored test); a banner stops the walk.
     let best = at;
     let e = at - 1;
     for (let n = 0; n < LOOK_BACK_LINES && e > floor; n++) {
-      const s = Math.max(floor, text.lastIndexOf("\n", e - 1) + 1);
-      const t = normaliseLine(text, s, e).text;
-      if (t.includes(BANNER)) break;
-      if (OPENERS.test(t)) best = s;
+      const s = Math.max(floor, lineStart(text, e));
+      const raw = text.slice(s, e);
+      if (raw.includes(BANNER)) break;
+      if (OPENERS_RAW.test(raw)) best = s;
       e = s - 1;
     }
     return best;
@@ -254,9 +393,9 @@ class StreamingParser implements LogParser {
 
   /** Start a boot at every `Linux version` banner in [from, to) (relative offsets). */
   private scanBanners(text: string, from: number, to: number): void {
-    let i = text.indexOf(BANNER, from);
+    let i = this.bannerAfter(text, from);
     while (i >= 0 && i < to) {
-      const s = text.lastIndexOf("\n", i - 1) + 1;
+      const s = lineStart(text, i);
       let e = text.indexOf("\n", i);
       if (e < 0) e = text.length;
       const line = normaliseLine(text, s, e);
@@ -271,7 +410,7 @@ class StreamingParser implements LogParser {
           this.boots[this.boots.length - 1] = b;
         } else this.boots.push(b);
       }
-      i = text.indexOf(BANNER, e);
+      i = this.bannerAfter(text, e);
     }
   }
 

@@ -158,7 +158,8 @@ describe("seed oops", () => {
     expect(whole.crashes).toHaveLength(5);
     const sizes = [1, 7, 100, 997, 4096];
     for (const size of sizes) {
-      const p = createLogParser({ window: 8192, tail: 4096, overlap: 1024 });
+      // A small pass size forces many passes; each crash waits for the banner that ends it.
+      const p = createLogParser({ window: 8192, overlap: 1024 });
       for (let i = 0; i < log.length; i += size) p.push(log.slice(i, i + size));
       const got = p.finish();
       expect(got.crashes.map((c) => [c.position.start, c.position.end])).toEqual(
@@ -168,5 +169,11 @@ describe("seed oops", () => {
       expect(got.boots.map((b) => b.position.start)).toEqual(whole.boots.map((b) => b.position.start));
       expect(got.rebootLoops[0]?.count).toBe(5);
     }
+    // With a look-ahead shorter than a crash, streaming and whole-text parsing still agree.
+    const short = { window: 4096, lookAhead: 4096, overlap: 1024 };
+    const wholeShort = parseLog(log, short);
+    const p = createLogParser(short);
+    for (let i = 0; i < log.length; i += 333) p.push(log.slice(i, i + 333));
+    expect(p.finish().crashes.map((c) => c.position)).toEqual(wholeShort.crashes.map((c) => c.position));
   });
 });
