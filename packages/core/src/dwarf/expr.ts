@@ -128,7 +128,7 @@ export interface ExprContext {
 }
 
 /** The name of DWARF register `n` on `arch` (the ABI name of the table entry numbered `n`), or `r<n>`. */
-export function registerName(arch: ArchId | undefined, n: number): string {
+export function dwarfRegisterName(arch: ArchId | undefined, n: number): string {
   if (arch) {
     const r = ARCHES[arch].registers.find((x) => x.number === n);
     if (r) return r.abi;
@@ -150,23 +150,23 @@ export function exprToText(expr: Uint8Array, ctx: ExprContext, depth = 0): strin
       continue;
     }
     if (op >= 0x50 && op <= 0x6f) {
-      parts.push(`DW_OP_reg${op - 0x50} ${registerName(ctx.arch, op - 0x50)}`);
+      parts.push(`DW_OP_reg${op - 0x50} ${dwarfRegisterName(ctx.arch, op - 0x50)}`);
       continue;
     }
     if (op >= 0x70 && op <= 0x8f) {
       const off = slebNum(c);
-      parts.push(`DW_OP_breg${op - 0x70} ${registerName(ctx.arch, op - 0x70)}${signed(off)}`);
+      parts.push(`DW_OP_breg${op - 0x70} ${dwarfRegisterName(ctx.arch, op - 0x70)}${signed(off)}`);
       continue;
     }
     if (op === 0x90) {
       const r = ulebNum(c);
-      parts.push(`DW_OP_regx ${registerName(ctx.arch, r)}`);
+      parts.push(`DW_OP_regx ${dwarfRegisterName(ctx.arch, r)}`);
       continue;
     }
     if (op === 0x92) {
       const r = ulebNum(c);
       const off = slebNum(c);
-      parts.push(`DW_OP_bregx ${registerName(ctx.arch, r)}${signed(off)}`);
+      parts.push(`DW_OP_bregx ${dwarfRegisterName(ctx.arch, r)}${signed(off)}`);
       continue;
     }
     if (op === 0xa3 || op === 0xf3) {
