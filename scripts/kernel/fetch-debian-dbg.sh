@@ -31,13 +31,13 @@ if [[ -f "$release/vmlinux" && -f "$release/bonding.ko" ]]; then
   exit 0
 fi
 
-t0=$(date +%s.%N)
+t0=$(date +%s%N)
 deb="$(ls ${pkg}_*.deb 2>/dev/null | head -1 || true)"
 if [[ -z "$deb" ]]; then
   apt-get download "$pkg" >&2
   deb="$(ls ${pkg}_*.deb | head -1)"
 fi
-t1=$(date +%s.%N)
+t1=$(date +%s%N)
 
 mkdir -p "$release"
 # Only the two members we need; the rest of the archive is streamed past, never written.
@@ -45,10 +45,11 @@ dpkg-deb --fsys-tarfile "$deb" \
   | tar -x -C "$release" --wildcards --no-anchored --transform='s,.*/,,' \
       "usr/lib/debug/boot/vmlinux-${release}" '*/drivers/net/bonding/bonding.ko'
 mv "$release/vmlinux-${release}" "$release/vmlinux"
-t2=$(date +%s.%N)
+t2=$(date +%s%N)
 
 echo "$KERNEL_ABI" > "$release/ABI"
-printf 'fetch-debian-dbg: download %.1f s, extract %.1f s, deb %s bytes\n' \
-  "$(echo "$t1 - $t0" | bc)" "$(echo "$t2 - $t1" | bc)" "$(stat -c %s "$deb")" | tee "$release/TIMING" >&2
+ms() { echo "$(( $1 / 1000000000 )).$(( ($1 / 100000000) % 10 ))"; }
+echo "fetch-debian-dbg: download $(ms $((t1 - t0))) s, extract $(ms $((t2 - t1))) s, deb $(stat -c %s "$deb") bytes" \
+  | tee "$release/TIMING" >&2
 if [[ "${KEEP_DEB:-0}" != 1 ]]; then rm -f "$deb"; fi
 echo "$cache/$release"
