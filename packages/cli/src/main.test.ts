@@ -289,3 +289,29 @@ describe("analyze --modules: frames symbolized by symbol+offset in the module's 
     expect(term.out).toContain("lb_mix32 at /src/oopscope-fixtures/lb.h:116:4");
   });
 });
+
+describe("decode (scripts/decode_stacktrace.sh's argument order, as a filter)", () => {
+  it("adds file:line and [inline] lines from the oracle's answer, strips base_path, keeps other lines", async () => {
+    const text = seed
+      .toString("utf8")
+      .replaceAll("rlb_arp_recv+0x128/0x228 [bonding]", "lb_pick+0x10/0x100 [lb_O2_dwarf4]");
+    const mips = join(root, "packages/core/test-data/fixtures/mips64");
+    const r = await run(["decode", join(mips, "lb-O2-dwarf4.elf"), "/src/oopscope-fixtures", mips], {
+      stdin: [Buffer.from(text)],
+    });
+    expect(r.code).toBe(0);
+    const out = r.out.split("\n");
+    // Oracle: .text 0x10 of lb-O2-dwarf4.ko = lb_mix32 lb.h:116 inlined into lb_pick lb_alb.c:47.
+    expect(out).toContain("[<ffffffffc0445a10>] lb_mix32 lb.h:116 [inline]");
+    expect(out).toContain("[<ffffffffc0445a10>] lb_pick+0x10/0x100 lb_alb.c:47 [lb_O2_dwarf4]");
+    expect(out).toContain("epc : ffffffffc0445a10 lb_pick+0x10/0x100 lb_alb.c:47 [lb_O2_dwarf4]");
+    // Unresolvable lines pass through untouched.
+    expect(out).toContain("[<ffffffff807a7648>] netif_receive_skb+0x3f0/0x4d8");
+    expect(out.length).toBe(text.split("\n").length + 2);
+  });
+
+  it("exits 2 without a readable vmlinux", async () => {
+    expect((await run(["decode"])).code).toBe(2);
+    expect((await run(["decode", join(tmp, "no-vmlinux")], { stdin: [] })).code).toBe(2);
+  });
+});

@@ -6,6 +6,7 @@
 
 import { readFileSync } from "node:fs";
 import { ANALYZE_HELP, analyzeCommand } from "./commands/analyze.js";
+import { DECODE_HELP, decodeCommand } from "./commands/decode.js";
 import { SYMBOLIZE_HELP, symbolizeCommand } from "./commands/symbolize.js";
 import { type CliIO, processIO } from "./io.js";
 
@@ -17,6 +18,8 @@ Commands:
   analyze [FILE...|-]   find and explain every crash in console logs (stdin by default)
   symbolize --obj FILE [ADDR|SYM+OFF...]
                         addresses or symbol+offset to function, file:line (inlined frames too)
+  decode VMLINUX [BASE_PATH] [MODULES_PATH] < LOG
+                        scripts/decode_stacktrace.sh's filter: the log with source lines added
 
 Options:
   -h, --help            this help; 'oopscope <command> --help' for a command's own
@@ -39,7 +42,11 @@ export function version(): string {
   }
 }
 
-const COMMAND_HELP: Record<string, string> = { analyze: ANALYZE_HELP, symbolize: SYMBOLIZE_HELP };
+const COMMAND_HELP: Record<string, string> = {
+  analyze: ANALYZE_HELP,
+  symbolize: SYMBOLIZE_HELP,
+  decode: DECODE_HELP,
+};
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -58,6 +65,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   }
   if (cmd === "analyze") return analyzeCommand(rest, io);
   if (cmd === "symbolize") return symbolizeCommand(rest, io);
+  if (cmd === "decode") return decodeCommand(rest, io);
   io.stderr.write(`oopscope: unknown command '${cmd}'\n\n${HELP}`);
   return 2;
 }
