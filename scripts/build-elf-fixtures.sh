@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Builds the ELF reader's test fixtures with Debian's cross compilers and records what the binutils
 # and LLVM tools say about them (the oracle answers the tests compare against), into
-# packages/core/test-data/elf/. Run from anywhere; needs the packages in scripts/apt-packages.txt.
+# packages/core/test-data/elf/. Run from anywhere. Needs (Debian): binutils-multiarch, llvm, xz-utils,
+# zstd, gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-mips64-linux-gnuabi64
+# gcc-mips64el-linux-gnuabi64 gcc-mips-linux-gnu gcc-powerpc64le-linux-gnu gcc-riscv64-linux-gnu
+# gcc-s390x-linux-gnu gcc-i686-linux-gnu (and gcc for x86-64). CI does not run it: its output and the
+# oracle answers are committed, so the tests need none of these tools.
 #
 # For every architecture: a relocatable object (two units joined with `ld -r`, like a kernel module),
 # and a linked executable (-nostdlib, so no C library is needed). Some get compressed-debug variants
