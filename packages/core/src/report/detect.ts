@@ -85,7 +85,6 @@ const CORRUPTED_NO_FRAMES = "extracted no frames";
 const CONSOLE_HANGUP = "serialport: VM disconnected.";
 const CORRUPTED_TITLE = /\[ *[0-9]+\.[0-9]+\]/;
 const EXECUTOR = / Comm: syz\.(\d+)\.(\d+) /;
-const QUESTIONABLE = /(\[<[0-9a-f]+>\])? \? /;
 const END_MARKERS = ["---[ end trace", "---[ end Kernel panic"];
 
 const HEADER_SOURCE = LINUX_OOPSES.map((o) => o.header.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
@@ -112,11 +111,13 @@ export function findReports(text: string, options: FindOptions = {}): CrashRepor
   const max = options.maxReports ?? Number.POSITIVE_INFINITY;
   const out: CrashReport[] = [];
   const facts = logFacts(text);
+  const cache = new LineCache(text);
   let from = 0;
   while (out.length < max) {
     const hit = nextHeader(text, from);
     if (hit === undefined) break;
-    const { report, next } = extract(text, hit.line, hit.oops, facts);
+    const { report, next } = extract(text, hit.line, hit.oops, facts, cache);
+    cache.prune(next - WINDOW_BEFORE);
     out.push(report);
     from = Math.max(next, hit.line.end + 1);
   }
@@ -159,7 +160,8 @@ function toLn(line: LogLine): Ln {
   // `? ` frames (x86 unwinder guesses) and powerpc's `(unreliable)` frames are dropped from the report,
   // but only when lines carry a printk context: without it syzkaller keeps the line as it is.
   if (context !== "" && !stripped.includes("<EOI>")) {
-    if (QUESTIONABLE.test(stripped)) {
+    // syzkaller's pattern is `([<addr>])? \? `, which matches exactly when ` ? ` occurs.
+    if (stripped.includes(" ? ")) {
       stripped = stripped.slice(stripped.indexOf(" ? ") + 2);
       questionable = true;
     } else if (stripped.endsWith(" (unreliable)")) {
@@ -170,13 +172,38 @@ function toLn(line: LogLine): Ln {
   return { line, context, stripped, questionable };
 }
 
-function linesBetween(text: string, from: number, to: number): Ln[] {
+/**
+ * Normalised lines by start offset, shared by the reports of one scan: neighbouring reports read
+ * the same lines (prefix, lines past the next report), which are then normalised once. Lines well
+ * behind the scan are dropped, so the cache stays small however long the log is.
+ */
+class LineCache {
+  private readonly map = new Map<number, Ln>();
+  constructor(private readonly text: string) {}
+  get(s: number, e: number): Ln {
+    let l = this.map.get(s);
+    if (l === undefined || (l.line.end as number) !== e) {
+      l = toLn(normaliseLine(this.text, s, e));
+      this.map.set(s, l);
+    }
+    return l;
+  }
+  /** Forget lines that start before `pos`. */
+  prune(pos: number): void {
+    for (const k of this.map.keys()) {
+      if (k >= pos) break;
+      this.map.delete(k);
+    }
+  }
+}
+
+function linesBetween(text: string, from: number, to: number, cache: LineCache): Ln[] {
   const out: Ln[] = [];
   let s = from;
   while (s < to) {
     let e = text.indexOf("\n", s);
     if (e < 0 || e > to) e = to;
-    out.push(toLn(normaliseLine(text, s, e)));
+    out.push(cache.get(s, e));
     s = e + 1;
   }
   return out;
@@ -203,6 +230,7 @@ function extract(
   header: LogLine,
   oops: OopsKind,
   facts: LogFacts,
+  cache: LineCache = new LineCache(text),
 ): { report: CrashReport; next: number } {
   const startPos = header.start as number;
   const head = toLn(header);
@@ -214,7 +242,7 @@ function extract(
   const prefixFrom = beforeFrom === 0 ? 0 : text.indexOf("\n", beforeFrom) + 1;
   const prefix: string[] = [];
   if (startPos > 0) {
-    for (const l of linesBetween(text, prefixFrom, startPos - 1)) {
+    for (const l of linesBetween(text, prefixFrom, startPos - 1, cache)) {
       if (l.context === context && l.stripped.length !== 0 && !l.questionable) {
         prefix.push(l.stripped);
         if (prefix.length > maxPrefix) prefix.shift();
@@ -243,7 +271,7 @@ function extract(
   for (let pos = startPos, i = 0; pos < windowEnd || i === 0; i++) {
     let e = text.indexOf("\n", pos);
     if (e < 0 || e > windowEnd) e = windowEnd;
-    const l = i === 0 ? head : toLn(normaliseLine(text, pos, e));
+    const l = i === 0 ? head : cache.get(pos, e);
     pos = e + 1;
     if (secondReport >= 0 && afterNext++ >= linesAfterNext) break;
     const t = l.line.text;
