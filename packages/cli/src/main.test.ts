@@ -216,6 +216,26 @@ describe("bad input and usage", () => {
     expect(g.err).toContain("zcat");
   });
 
+  it("half an oops (the seed cut after 20 lines) still gives the fault and where, with no trace", async () => {
+    const half = join(tmp, "half.log");
+    writeFileSync(half, seed.toString("utf8").split("\n").slice(0, 20).join("\n"));
+    const r = await run(["analyze", "--json", half]);
+    expect(r.code).toBe(0);
+    const c = JSON.parse(r.out).crashes[0];
+    expect(c.fault.address).toBe("0x318");
+    expect(c.pc.symbol).toBe("rlb_arp_recv");
+    expect(c.frames).toEqual([]);
+    expect(c.code).toBeNull();
+  });
+
+  it("one 8 MB line without a newline is read in chunks and gives no crash (exit 1), not a hang", async () => {
+    const long = join(tmp, "long.log");
+    writeFileSync(long, "x".repeat(8 * 1024 * 1024));
+    const r = await run(["analyze", long]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain("No kernel crash found");
+  });
+
   it("usage errors exit 2", async () => {
     expect((await run(["analyze", "--json", "--markdown", seedPath])).code).toBe(2);
     expect((await run(["analyze", "--bogus"])).code).toBe(2);
