@@ -2,13 +2,14 @@
 /**
  * Oracle runner: turns the real oops Code: windows listed in packages/core/test-data/disasm/windows.json
  * into golden files (packages/core/test-data/disasm/<id>.golden) holding GNU objdump's decoding of the
- * same bytes — `objdump -D -b binary -m <machine> [-EB|-EL] [-M …]`, the command syzkaller and the
+ * same bytes — `objdump -D -z -b binary -m <machine> [-EB|-EL] [-M …]`, the command syzkaller and the
  * kernel's scripts/decodecode use — above the raw input. The conformance suite
  * (packages/core/src/disasm/conformance.test.ts) compares oopscope's decoding with these files, so
  * `npm test` needs no objdump. Needs binutils-multiarch (Debian) or a GNU objdump built for all targets.
  *
  *   node scripts/oracle-objdump.mjs            # regenerate every golden
  *   node scripts/oracle-objdump.mjs --check    # exit 1 if a golden differs from a fresh objdump run
+ *   node scripts/oracle-objdump.mjs --check --sweep   # the same, plus the syzkaller report sweep (slow)
  *   OBJDUMP=/path/to/objdump node scripts/oracle-objdump.mjs
  *
  * Byte order of the window: the kernel prints x86 code as bytes, ARM Thumb and RISC-V as 16-bit
@@ -18,7 +19,7 @@
  */
 
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -142,7 +143,8 @@ function runObjdump(t, bytes, vma = 0) {
   try {
     const f = join(dir, "code.bin");
     writeFileSync(f, bytes);
-    const args = ["-D", "-b", "binary", ...objdumpArgs(t), ...(vma ? [`--adjust-vma=${vma}`] : []), f];
+    // -z: objdump otherwise collapses runs of zero bytes into "…".
+    const args = ["-D", "-z", "-b", "binary", ...objdumpArgs(t), ...(vma ? [`--adjust-vma=${vma}`] : []), f];
     return { args, out: execFileSync(OBJDUMP, args, { encoding: "utf8" }) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -153,6 +155,72 @@ function rawInput(w) {
   if (w.code) return w.code;
   const lines = readFileSync(join(root, w.file), "latin1").split("\n");
   return w.lines.map((n) => lines[n - 1].replace(/^\s*(\[[^\]]*\]\s*)+/, "").trimEnd()).join("\n");
+}
+
+/**
+ * Every distinct kernel Code: line of the syzkaller report corpus (x86-64, arm64, ARM), for a wide
+ * sweep of real code. A line right after `RIP: 0033:` is user space (skipped, as syzkaller does);
+ * the architecture comes from the register dump of the same file.
+ */
+function corpusSweep() {
+  const dir = join(root, "corpus/syzkaller/report");
+  const seen = new Set();
+  const out = [];
+  for (const f of readdirSync(dir).sort((a, b) => Number(a) - Number(b))) {
+    const lines = readFileSync(join(dir, f), "latin1").split("\n");
+    const text = lines.join("\n");
+    const arch = /pstate: |x29: /.test(text)
+      ? "arm64"
+      : /^.*pc : \[<[0-9a-f]{8}>\]/m.test(text)
+        ? "arm"
+        : /RIP: /.test(text)
+          ? "x86_64"
+          : undefined;
+    if (!arch) continue;
+    lines.forEach((line, i) => {
+      const m = /Code: ((?:[<(]?[0-9a-f]{2,8}[>)]?\s*){8,})$/.exec(line.trimEnd());
+      if (!m || /RIP: 0033:/.test(lines[i - 1] ?? "") || seen.has(m[1].trim())) return;
+      if (!/[<(]/.test(m[1])) return;
+      seen.add(m[1].trim());
+      const thumb = arch === "arm" && /\([0-9a-f]{4}\)/.test(m[1]);
+      out.push({
+        file: `corpus/syzkaller/report/${f}`,
+        line: i + 1,
+        target: { arch, endian: "little", ...(thumb ? { thumb } : {}) },
+        raw: `Code: ${m[1].trim()}`,
+      });
+    });
+  }
+  return out;
+}
+
+function writeSweep(check) {
+  const entries = corpusSweep().map((w) => {
+    const { bytes, fault } = windowBytes(w.target, w.raw);
+    const { start, listing } = alignedListing(w.target, bytes, fault);
+    const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+    const lines = listing.map((i) => `${i.offset.toString(16)}\t${i.bytes}\t${i.mnemonic}\t${i.operands}`);
+    return { source: `${w.file}:${w.line}`, target: w.target, bytes: hex, fault, start, listing: lines };
+  });
+  const path = join(dataDir, "syzkaller-report-sweep.json");
+  const about =
+    "objdump listings (offset, bytes, mnemonic, operands) of every distinct kernel Code: line in corpus/syzkaller/report, from scripts/oracle-objdump.mjs";
+  const body = `{"oracle": ${JSON.stringify(version)},\n"about": ${JSON.stringify(about)},\n"windows": [\n${entries.map((e) => JSON.stringify(e)).join(",\n")}\n]}\n`;
+  if (check) {
+    let old = "";
+    try {
+      old = readFileSync(path, "utf8");
+    } catch {}
+    const strip = (s) => s.replace(/"oracle": "[^"]*"/, "");
+    if (strip(old) !== strip(body)) {
+      console.error("stale: syzkaller-report-sweep.json");
+      return 1;
+    }
+    return 0;
+  }
+  writeFileSync(path, body);
+  console.log(`syzkaller-report-sweep: ${entries.length} windows`);
+  return 0;
 }
 
 const check = process.argv.includes("--check");
@@ -199,4 +267,6 @@ for (const w of windows) {
     console.log(`${w.id}: ${listing.length} instructions`);
   }
 }
+// The sweep runs objdump ~600 times (about a minute): only on request when checking.
+if (!check || process.argv.includes("--sweep")) stale += writeSweep(check);
 process.exit(stale ? 1 : 0);

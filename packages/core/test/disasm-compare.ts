@@ -53,14 +53,14 @@ export function normalise(arch: ArchId, s: string): string {
 }
 
 /** A negative value printed as two's complement (`0xfffffffffffffc5c`) vs signed: compare modulo 2^64. */
-export function sameValueText(a: string, b: string, branch = false): boolean {
+export function sameValueText(a: string, b: string, branch = false, bits = 64): boolean {
   if (a === b) return true;
   const wrap = (x: string, bits: number) =>
     x.replace(/-?\d+/g, (n) => {
       const v = BigInt(n);
       return (v < 0n || bits < 64 ? BigInt.asUintN(bits, v) : v).toString();
     });
-  if (wrap(a, 64) === wrap(b, 64)) return true;
+  if (wrap(a, bits) === wrap(b, bits)) return true;
   // The objdump behind syzkaller's decompile corpus printed x86-64 branch targets of a raw binary
   // modulo 2^32 (`call 0xfe148f0f` where objdump 2.40 and Capstone say 0xfffffffffe148f0f).
   return branch && wrap(a, 32) === wrap(b, 32);
@@ -69,16 +69,84 @@ export function sameValueText(a: string, b: string, branch = false): boolean {
 /** Same instruction: mnemonic (modulo ALIASES / x86 size suffixes) and operands (modulo notation). */
 export function sameInstruction(arch: ArchId, mine: Instruction, o: GoldenInsn): boolean {
   if (arch === "s390x") return sameS390(mine, o);
+  if (arch === "x86_64" || arch === "i386") return sameX86(arch, mine, o);
   const rule = EQUIVALENT[`${arch}:${mine.mnemonic}:${o.mnemonic}`];
   if (rule) return rule(normalise(arch, mine.opStr), normalise(arch, o.operands));
   const alias = ALIASES[`${arch}:${mine.mnemonic}`];
-  const mn =
-    arch === "x86_64" || arch === "i386"
-      ? x86Mnemonic(mine.mnemonic, o.mnemonic)
-      : (alias ?? mine.mnemonic) === o.mnemonic;
-  const branch =
-    (arch === "x86_64" || arch === "i386") && (mine.groups ?? []).some((g) => g === "call" || g === "jump");
-  return mn && sameValueText(normalise(arch, mine.opStr), normalise(arch, o.operands), branch);
+  // ARM UAL: `stm`/`ldm` are `stmia`/`ldmia` (increment after is the default).
+  const odMn = arch === "arm" ? o.mnemonic.replace(/^(ldm|stm)ia/, "$1") : o.mnemonic;
+  // 32-bit targets: an immediate printed signed by one and unsigned by the other (`#-16777216` vs
+  // `#0xff000000`) is the same 32-bit value.
+  const bits = arch === "arm" || arch === "mips32" || arch === "ppc32" ? 32 : 64;
+  return (
+    (alias ?? mine.mnemonic) === odMn &&
+    sameValueText(normalise(arch, mine.opStr), normalise(arch, o.operands), false, bits)
+  );
+}
+
+const X86_PREFIX =
+  /^(lock|rep|repz|repe|repnz|repne|[c-gs]s|data16|addr32|rex(\.[wrxb]+)?|notrack|bnd|xacquire|xrelease)$/i;
+const X86_STRING = /^(movs|stos|lods|scas|cmps|ins|outs)[bwlq]?$/;
+const X86_SHIFT = /^(sal|sar|shl|shr|rol|ror|rcl|rcr)[bwlq]?$/;
+
+/** Split `lock orb $0x20,0x2(%rax)` / `rex.RB shlb …` into prefixes, mnemonic and operands. */
+function x86Split(text: string): { prefixes: string[]; mn: string; ops: string } {
+  const words = text.trim().split(/\s+/);
+  const prefixes: string[] = [];
+  while (words.length > 1 && X86_PREFIX.test(words[0] ?? "")) prefixes.push(words.shift() ?? "");
+  const mn = words.shift() ?? "";
+  return { prefixes, mn, ops: words.join(" ") };
+}
+
+/**
+ * x86, Capstone 5 AT&T vs objdump: objdump prints redundant or no-op prefixes as words (`cs nopw`,
+ * `rex.W`, `repz repz mov`) where Capstone folds them into the instruction or its operand (`%cs:`);
+ * it spells out the implicit segments of string instructions (`%ds:(%rsi),%es:(%rdi)`) and the port
+ * operand as `(%dx)`; it omits the shift count 1 (`sar %edi` = `sarl $1, %edi`) and size suffixes when a
+ * register implies the size; `fwait`/`wait`, `fucomip`/`fucompi`, `%db6`/`%dr6`, `xchg %ax,%ax`/`nop`
+ * (66 90) are two names for one encoding. `lock` must agree; %fs/%gs overrides (per-CPU data) too.
+ */
+function sameX86(arch: ArchId, mine: Instruction, o: GoldenInsn): boolean {
+  const a = x86Split(`${mine.mnemonic} ${mine.opStr}`);
+  const b = x86Split(`${o.mnemonic} ${o.operands}`);
+  if (a.prefixes.includes("lock") !== b.prefixes.includes("lock")) return false;
+  // A segment prefix only matters with a memory operand (`fs sar $0x4c,%al` = `sarb $0x4c, %al`).
+  const segOf = (x: { prefixes: string[]; ops: string }) =>
+    [
+      ...x.prefixes.filter((p) => (p === "fs" || p === "gs") && x.ops.includes("(")),
+      ...[...x.ops.matchAll(/%([fg]s):/g)].map((m) => m[1]),
+    ]
+      .sort()
+      .join();
+  if (!X86_STRING.test(a.mn) && segOf(a) !== segOf(b)) return false;
+  let aOps = a.ops.replace(/%[c-gs]s:/g, "");
+  let bOps = b.ops
+    .replace(/%[c-gs]s:/g, "")
+    .replace(/\(%dx\)/g, "%dx")
+    .replace(/%db(\d)/g, "%dr$1");
+  let aMn = a.mn;
+  const bMn = b.mn;
+  if (aMn === "nop" && bMn === "xchg" && bOps === "%ax,%ax") return mine.bytes.length === 2;
+  if (aMn === "wait") aMn = "fwait";
+  if (/^sal[bwlq]?$/.test(aMn)) aMn = aMn.replace("sal", "shl"); // SAL and SHL share D0-D3 /4
+  if (aMn === "fucompi" || aMn === "fcompi") {
+    aMn = aMn.replace(/pi$/, "ip");
+    bOps = bOps.replace(/,%st$/, "");
+  }
+  if (X86_SHIFT.test(aMn) && /^\$1, /.test(aOps) && !/^\$/.test(bOps)) aOps = aOps.replace(/^\$1, /, "");
+  if (!x86Mnemonic(aMn, bMn)) return false;
+  const branch = (mine.groups ?? []).some((g) => g === "call" || g === "jump");
+  // An immediate printed signed by Capstone and unsigned by objdump (`testb $-0x7c` = `testb $0x84`)
+  // is the same value at the operation's width (the operand size Capstone reports).
+  const size = Math.max(
+    0,
+    ...mine.operands.map((op) => (op.kind === "reg" ? (op.size ?? 0) : op.kind === "mem" ? (op.mem.size ?? 0) : 0)),
+  );
+  const bits = size > 0 ? size * 8 : 64;
+  return (
+    sameValueText(normalise(arch, aOps), normalise(arch, bOps), branch) ||
+    sameValueText(normalise(arch, aOps), normalise(arch, bOps), false, bits)
+  );
 }
 
 /**

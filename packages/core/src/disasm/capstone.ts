@@ -655,6 +655,101 @@ function readInsn(m: CsModule, hd: Handle, p: number, scratch: number): DecodedI
   return out;
 }
 
+interface UdForm {
+  /** Full length with ModRM, SIB and displacement; 0 when the window ends inside the instruction. */
+  length: number;
+  mnemonic: "ud0" | "ud1";
+  reg: string;
+  rm: Operand;
+}
+
+const X86_GPR64 = ["rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi"];
+const x86Gpr = (n: number, bits: 64 | 32): string => {
+  if (n >= 8) return bits === 64 ? `r${n}` : `r${n}d`;
+  const r = X86_GPR64[n] ?? "rax";
+  return bits === 64 ? r : `e${r.slice(1)}`;
+};
+
+/**
+ * If the instruction Capstone decoded at `at` (length `size`) is UD0/UD1 without its ModRM, return the
+ * real form (SDM vol. 2, section 2.1 and table 2-2/2-3 for 32/64-bit ModRM and SIB addressing).
+ */
+function x86UdLength(bytes: Uint8Array, at: number, size: number, arch: ArchId): UdForm | undefined {
+  if (size < 2 || bytes[at + size - 2] !== 0x0f) return undefined;
+  const op = bytes[at + size - 1];
+  if (op !== 0xb9 && op !== 0xff) return undefined;
+  let rex = 0;
+  let addr32 = arch === "i386";
+  for (let i = at; i < at + size - 2; i++) {
+    const b = bytes[i] ?? 0;
+    if (arch === "x86_64" && b >= 0x40 && b <= 0x4f) rex = b;
+    if (b === 0x67) addr32 = true;
+  }
+  const mnemonic = op === 0xb9 ? "ud1" : "ud0";
+  let p = at + size;
+  const modrm = bytes[p++];
+  if (modrm === undefined) return { length: 0, mnemonic, reg: "", rm: { kind: "imm", value: 0n } };
+  const mod = modrm >> 6;
+  const regN = ((modrm >> 3) & 7) | (rex & 4 ? 8 : 0);
+  let rmN = modrm & 7;
+  const width: 64 | 32 = rex & 8 ? 64 : 32;
+  const abits: 64 | 32 = addr32 ? 32 : 64;
+  const reg = x86Gpr(regN, width);
+  let rm: Operand;
+  let need = 0;
+  if (mod === 3) rm = { kind: "reg", reg: x86Gpr(rmN | (rex & 1 ? 8 : 0), width) };
+  else {
+    const mem: MemOperand = { scale: 1, disp: 0n };
+    let dispLen = mod === 1 ? 1 : mod === 2 ? 4 : 0;
+    if (rmN === 4) {
+      const sib = bytes[p++];
+      if (sib === undefined) return { length: 0, mnemonic, reg, rm: { kind: "imm", value: 0n } };
+      const idx = ((sib >> 3) & 7) | (rex & 2 ? 8 : 0);
+      if (idx !== 4) {
+        mem.index = x86Gpr(idx, abits);
+        mem.scale = 1 << (sib >> 6);
+      }
+      rmN = sib & 7;
+      if (rmN === 5 && mod === 0) dispLen = 4;
+      else mem.base = x86Gpr(rmN | (rex & 1 ? 8 : 0), abits);
+    } else if (rmN === 5 && mod === 0) {
+      dispLen = 4;
+      if (arch === "x86_64") mem.base = addr32 ? "eip" : "rip";
+    } else mem.base = x86Gpr(rmN | (rex & 1 ? 8 : 0), abits);
+    need = dispLen;
+    if (p + dispLen > bytes.length) return { length: 0, mnemonic, reg, rm: { kind: "imm", value: 0n } };
+    let d = 0n;
+    for (let i = dispLen - 1; i >= 0; i--) d = (d << 8n) | BigInt(bytes[p + i] ?? 0);
+    if (dispLen) mem.disp = BigInt.asIntN(dispLen * 8, d);
+    rm = { kind: "mem", mem };
+  }
+  return { length: p + need - at, mnemonic, reg, rm };
+}
+
+function udInsn(bytes: Uint8Array, address: bigint, f: UdForm): DecodedInsn {
+  const att = (o: Operand): string => {
+    if (o.kind === "reg") return `%${o.reg}`;
+    if (o.kind !== "mem") return "";
+    const { base, index, scale, disp } = o.mem;
+    const d = disp === 0n ? "" : disp < 0n ? `-0x${(-disp).toString(16)}` : `0x${disp.toString(16)}`;
+    const inner = [base ? `%${base}` : "", ...(index ? [`%${index}`, String(scale)] : [])].join(", ");
+    return `${d}(${inner})`;
+  };
+  return {
+    address,
+    bytes,
+    mnemonic: f.mnemonic,
+    // AT&T order, as the rest of the x86 text: r/m first, then the register.
+    opStr: `${att(f.rm)}, %${f.reg}`,
+    operands: [{ kind: "reg", reg: f.reg }, f.rm],
+    regsRead: [],
+    regsWritten: [],
+    groups: ["int"],
+    // Raises #UD: nothing is read or written; the operands only carry information for the handler.
+    accessComplete: true,
+  };
+}
+
 /**
  * Decode `bytes` (placed at `address`) from the start until the first byte sequence Capstone cannot
  * decode or `max` instructions. Returns the instructions and how many bytes they covered. With
@@ -682,13 +777,26 @@ export function decodeRun(
     let consumed = 0;
     try {
       for (let i = 0; i < n; i++) {
+        const p = first + i * INSN.sizeof;
+        let size = u16(m, p + INSN.size);
+        // Capstone 5 decodes UD0/UD1 (0F FF /r, 0F B9 /r) without their ModRM byte; the SDM (vol. 2,
+        // "UD—Undefined Instruction") and objdump give them one. The kernel uses `ud1` for UBSAN traps,
+        // so take the ModRM (+SIB +displacement) and stop: what Capstone decoded after it is misaligned.
+        const ud = hd.family === "x86" ? x86UdLength(bytes, consumed, size, hd.arch) : undefined;
+        if (ud !== undefined) {
+          if (ud.length === 0) break; // cut by the window's end: the caller sees it as undecodable
+          size = ud.length;
+          if (lengthsOnly) lengthsOnly.push(size);
+          else insns.push(udInsn(bytes.slice(consumed, consumed + size), address + BigInt(consumed), ud));
+          consumed += size;
+          break;
+        }
         if (lengthsOnly) {
-          const size = u16(m, first + i * INSN.sizeof + INSN.size);
           consumed += size;
           lengthsOnly.push(size);
           continue;
         }
-        const d = readInsn(m, hd, first + i * INSN.sizeof, scratch);
+        const d = readInsn(m, hd, p, scratch);
         consumed += d.bytes.length;
         insns.push(d);
       }

@@ -81,7 +81,8 @@ function linear(t: DisasmTarget, bytes: Uint8Array, start: number, base: bigint)
       off += d.bytes.length;
     }
     pos += consumed;
-    if (pos < bytes.length) {
+    // Nothing decodable here: show one unit as data and go on after it.
+    if (consumed === 0) {
       const len = Math.min(unit, bytes.length - pos);
       out.push({ ...badInsn(bytes, pos, len, base), bad: true });
       pos += len;
@@ -113,10 +114,12 @@ function boundaries(
       starts.add(pos);
       pos += len;
     }
-    // The chunk reaches past `end`, so stopping short of it means an undecodable unit: skip it.
     if (pos >= end) break;
-    bad = true;
-    pos += unit;
+    // Nothing decodable here: an undecodable unit before `end`; skip it.
+    if (lengths.length === 0) {
+      bad = true;
+      pos += unit;
+    }
   }
   return { starts, bad };
 }
