@@ -29,7 +29,8 @@ export const KIND_RULES: readonly { re: RegExp; kind: CrashKind }[] = [
   { re: /\bBUG: KMSAN:/, kind: "kmsan" },
   { re: /\bBUG: KCSAN:/, kind: "kcsan" },
   { re: /\bUBSAN: /, kind: "ubsan" },
-  { re: /general protection fault/, kind: "general-protection" },
+  // x86 #GP, and #SS (`stack segment: 0000 [#1]`), its stack-segment sibling.
+  { re: /general protection fault|\bstack segment: [0-9a-f]{4}/, kind: "general-protection" },
   {
     re: /nable to handle kernel (?:paging request|data access|access to user memory|execute from|write to read-only|instruction fetch)|unable to handle page fault for address|Kernel attempted to (?:read|write|access) user page|Unable to handle kernel pointer dereference/,
     kind: "paging-request",
@@ -37,17 +38,23 @@ export const KIND_RULES: readonly { re: RegExp; kind: CrashKind }[] = [
   { re: /BUG: soft lockup|soft lockup - CPU#/, kind: "soft-lockup" },
   { re: /[Hh]ard LOCKUP/, kind: "hard-lockup" },
   { re: /detected stalls? on CPUs?|detected stall|self-detected stall/, kind: "rcu-stall" },
-  { re: /INFO: task .* blocked for more than/, kind: "hung-task" },
+  { re: /INFO: task .* blocked (?:in I\/O wait )?for more than|INFO: task .* can't die/, kind: "hung-task" },
   {
-    re: /possible circular locking dependency|possible recursive locking|inconsistent lock state|suspicious RCU usage|bad unlock balance|possible irq lock inversion|held lock freed|lock held when returning to user space|possible deadlock/,
+    // kernel/locking/lockdep.c and spinlock_debug.c reports, and the debug_smp_processor_id checks
+    // (lib/smp_processor_id.c) that syzkaller files under LOCKDEP too.
+    re: /possible circular locking dependency|possible recursive locking|inconsistent lock state|suspicious RCU usage|bad unlock balance|possible irq lock inversion|held lock freed|lock held when returning to user space|possible deadlock|\b(?:spin|rw)lock (?:already unlocked|bad magic|lockup suspected|recursion|wrong owner|wrong CPU)|still has locks held|using (?:__this_cpu_\w+|smp_processor_id)\(\) in preemptible|WARNING: locking bug|nested lock was not taken|MAX_LOCKDEP|MAX_STACK_TRACE_ENTRIES too low|IRQ-(?:safe|unsafe) lock order detected|Invalid wait context/,
     kind: "lockdep",
   },
+  // A WARN_ON in kernel/locking/ (lockdep's DEBUG_LOCKS_WARN_ON) is a lockdep report.
+  { re: /WARNING: CPU: \d+ PID: \d+ at kernel\/locking\//, kind: "lockdep" },
   { re: /\bdivide error:|Oops: divide error|divide_error/, kind: "divide-error" },
   { re: /\binvalid opcode:|Oops: invalid opcode/, kind: "invalid-opcode" },
   { re: /\bdouble fault\b/, kind: "double-fault" },
   { re: /stack guard page was hit|[Kk]ernel stack overflow|Kernel stack is corrupted/, kind: "stack-overflow" },
   { re: /kernel BUG at |\bBUG: failure at|Kernel BUG at|\bkernel BUG\b/, kind: "bug" },
-  { re: /^WARNING: |\bWARNING: CPU: \d+ PID:|^WARNING:/, kind: "warning" },
+  { re: /\bWARNING: /, kind: "warning" },
+  // Any other `BUG:` report (sleeping in atomic context, bad page state, list corruption …).
+  { re: /\bBUG: /, kind: "bug" },
   { re: /\bInternal error: /, kind: "internal-error" },
   { re: /\bUnhandled fault: /, kind: "unhandled-fault" },
   { re: /\bOops(?:\[#\d+\])?:|\bOops - /, kind: "oops" },
