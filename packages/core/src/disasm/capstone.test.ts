@@ -74,6 +74,19 @@ describe("Capstone 5 adapter", () => {
     expect(d.regsWritten).toEqual(["rsp"]);
   });
 
+  it("x86-64 `67 48 0f b9 3a | 0f b9 40 10` = objdump `ud1 (%edx),%rdi` / `ud1 0x10(%rax),%eax` (UBSAN trap)", () => {
+    // Capstone 5 decodes UD1 without its ModRM; the adapter completes it (SDM vol. 2, UD).
+    const insns = disassembleCode(x64, { bytes: hexBytes("67480fb93a0fb94010"), faultIndex: 0 });
+    expect(insns.map((i) => [i.offset, i.bytes.length, i.mnemonic, i.opStr])).toEqual([
+      [0, 5, "ud1", "(%edx), %rdi"],
+      [5, 4, "ud1", "0x10(%rax), %eax"],
+    ]);
+    expect(insns[0]?.operands).toEqual([
+      { kind: "reg", reg: "rdi" },
+      { kind: "mem", mem: { base: "edx", scale: 1, disp: 0n } },
+    ]);
+  });
+
   it("AArch64 `f8408420` = objdump `ldr x0, [x1], #8` (post-index writeback)", () => {
     const d = one({ arch: "arm64", endian: "little" }, "208440f8");
     expect(d.operands[0]).toEqual({ kind: "reg", reg: "x0", access: "w" });
