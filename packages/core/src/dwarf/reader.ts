@@ -873,12 +873,26 @@ export class DwarfReader {
     return scan(u.h.dieOffset);
   }
 
-  /** The innermost child scope of `scope` (with one of `tags`) whose ranges hold `pc`, or -1. */
+  /** Child scopes of a scope DIE with their ranges, worked out once per scope (warm lookups scan this). */
+  private readonly scopeKids = new Map<string, Promise<{ off: number; ranges: Range[] }[]>>();
+
+  /** The child scope of `scope` (with one of `tags`) whose ranges hold `pc`, or -1. */
   private async childAt(u: Unit, scope: number, pc: bigint, tags: readonly number[]): Promise<number> {
-    for (const off of childrenOf(u, scope, tags)) {
-      const d = { unit: u, off };
-      if ((this.rangesSync(d) ?? (await this.ranges(d))).some(([lo, hi]) => pc >= lo && pc < hi)) return off;
+    const key = `${u.h.section}:${scope}:${tags.length}`;
+    let kids = this.scopeKids.get(key);
+    if (!kids) {
+      kids = (async () => {
+        const out: { off: number; ranges: Range[] }[] = [];
+        for (const off of childrenOf(u, scope, tags)) {
+          const d = { unit: u, off };
+          const ranges = this.rangesSync(d) ?? (await this.ranges(d));
+          if (ranges.length) out.push({ off, ranges });
+        }
+        return out;
+      })();
+      this.scopeKids.set(key, kids);
     }
+    for (const k of await kids) if (k.ranges.some(([lo, hi]) => pc >= lo && pc < hi)) return k.off;
     return -1;
   }
 
