@@ -103,6 +103,29 @@ describe("Capstone 5 adapter", () => {
     expect(fullRegister("arm64", "w1")).toBe("x1");
   });
 
+  it("AArch64 `f862d820` = objdump `ldr x0, [x1, w2, sxtw #3]` (extended, scaled index)", () => {
+    const d = one({ arch: "arm64", endian: "little" }, "20d862f8");
+    expect(d.operands[1]).toEqual({
+      kind: "mem",
+      mem: { base: "x1", index: "w2", indexExtend: "sxtw", scale: 8, disp: 0n },
+      access: "r",
+    });
+  });
+
+  it("ARM `e7110002` / `e4910004` = objdump `ldr r0, [r1, -r2]` / `ldr r0, [r1], #4`", () => {
+    const [neg, post] = decodeRun({ arch: "arm", endian: "little" }, hexBytes("020011e7040091e4"), 0n).insns;
+    expect(neg?.operands[1]).toEqual({
+      kind: "mem",
+      mem: { base: "r1", index: "r2", scale: -1, disp: 0n },
+      access: "r",
+    });
+    expect(post?.operands.slice(1)).toEqual([
+      { kind: "mem", mem: { base: "r1", scale: 1, disp: 0n }, access: "r" },
+      { kind: "imm", value: 4n },
+    ]);
+    expect(post?.writeback).toBe(true);
+  });
+
   it("AArch64 `f2df7fe1` = objdump `movk x1, #0xfbff, lsl #32` (immediate keeps its shift)", () => {
     const d = one({ arch: "arm64", endian: "little" }, "e17fdff2");
     expect(d.operands[1]).toEqual({ kind: "imm", value: 0xfbffn, shift: { type: "lsl", amount: 32 } });
