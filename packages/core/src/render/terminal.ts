@@ -88,11 +88,12 @@ function crashSection(ca: CrashAnalysis, n: number, total: number, p: Paint): st
     for (const g of groupFrames(c.frames)) {
       out.push(`  ${p.yellow(CONTEXT_NAMES[g.context])}`);
       for (const { index, frame } of g.frames) {
-        const mark = frame.reliable ? " " : p.dim("?");
+        const mark = frame.reliable ? " " : "?";
         const addr = frame.address !== undefined ? p.dim(`${hex(frame.address)}  `) : "";
         const inl = frame.inline ? p.dim(" [inline]") : "";
         const src = frame.file ? p.dim(`  ${frame.file}${frame.line ? `:${frame.line}` : ""}`) : "";
-        out.push(`   ${mark}#${String(index).padEnd(3)}${addr}${fmtLocation(frame)}${inl}${src}`);
+        const text = `${fmtLocation(frame)}${inl}`;
+        out.push(`   ${mark} #${String(index).padEnd(3)}${addr}${frame.reliable ? text : p.dim(text)}${src}`);
         for (const s of ca.sources.filter((x) => x.frame === index))
           out.push(`        ${p.green(`${s.inlined ? "inlined " : ""}${sourceText(s)}`)}`);
       }
