@@ -34,9 +34,9 @@ const USER_TOP: Partial<Record<ArchId, bigint>> = {
   ppc64: 0x0010000000000000n,
   // MIPS64: xuseg is 0 .. 2^40 on Octeon-class cores (segment bits 63..62 = 00).
   mips64: 0x0000010000000000n,
+  // MIPS32 kuseg is architectural; i386 and ARM split user/kernel where CONFIG_VMSPLIT_* says
+  // (0x80000000, 0xb0000000, 0xc0000000 …), so no fixed boundary is assumed there.
   mips32: 0x80000000n,
-  i386: 0xc0000000n,
-  arm: 0xbf000000n,
 };
 
 export function explainCrash(crash: Crash, instructions: Instruction[]): Explanation {
@@ -51,6 +51,23 @@ export function explainCrash(crash: Crash, instructions: Instruction[]): Explana
     return { steps: [], verdict: addressOnlyVerdict(undefined, fault, crash, unknowns), unknowns, notes };
   }
   if (arch.startsWith("mips")) mipsCause(regs, notes);
+
+  // Reports the kernel raises in software (KASAN, lockdep, stalls, …) carry a register dump of wherever
+  // the CPU was (often the task's user-space state at syscall entry), not of a faulting access.
+  const pcAddr = crash.pc?.address;
+  const userTop = USER_TOP[arch];
+  const userPc = pcAddr !== undefined && userTop !== undefined && pcAddr < userTop && pcAddr >= NULL_LIMIT;
+  if (SOFTWARE_KINDS.has(crash.kind) || userPc) {
+    const why = userPc
+      ? `the dumped pc ${hx(pcAddr ?? 0n)} is in user space: the registers and Code: are the task's user state, not a kernel fault`
+      : `this is a ${crash.kind} report: the kernel detected the problem in software, so the Code: window is not a faulting access`;
+    unknowns.push(why);
+    const v: Verdict =
+      fault !== undefined
+        ? { kind: "unknown", pointer: fault, text: `${why}; the bad address the report names is ${hx(fault)}` }
+        : { kind: "unknown", text: why };
+    return { steps: [], verdict: v, unknowns, notes };
+  }
 
   // An instruction fetch from the fault address: the pc itself is bad (RIP == CR2), nothing was decoded.
   const pc = crash.pc?.address;
@@ -89,6 +106,17 @@ export function explainCrash(crash: Crash, instructions: Instruction[]): Explana
 
   const m = fx.mem.mem;
   const access = computeAccess(slice, f, fx, fault);
+  if (arch === "x86_64" && access.matchesFaultAddress === false && /stack guard page/.test(crash.report)) {
+    const sp = regs.rsp;
+    // Delivering the #PF pushes the exception frame on the same (full) stack: in 64-bit mode the CPU
+    // first aligns RSP down to 16 bytes, then pushes SS at RSP - 8 (Intel SDM Vol. 3, "64-Bit Mode
+    // Stack Frame"); that push faults again and becomes the double fault whose CR2 is reported.
+    if (sp !== undefined && fault === (sp & ~0xfn) - 8n) {
+      notes.push(
+        `the reported address ${hx(fault)} is where the CPU tried to push the exception frame ((rsp & ~0xf) - 8); the access itself at ${hx(access.effectiveAddress ?? 0n)} is below the stack too`,
+      );
+    }
+  }
   const mis = misaligned(arch, access, crash);
   if (mis) {
     const steps: Step[] = [];
@@ -132,8 +160,13 @@ function reportedFaultAddress(crash: Crash, notes: string[]): bigint | undefined
   // (arch/x86/kernel/traps.c); a stack-guard hit prints the address (arch/x86/mm/fault.c).
   const nc = /non-canonical address (0x[0-9a-f]+)/i.exec(crash.report);
   if (nc?.[1]) return BigInt(nc[1]);
-  const sg = /stack guard page was hit at ([0-9a-f]{8,16})/.exec(crash.report);
-  if (sg?.[1] && crash.fault.address === undefined) return BigInt(`0x${sg[1]}`);
+  // A stack-guard hit on x86-64 is caught by the double fault its page fault causes; CR2 holds the
+  // address (older kernels print it hashed by %p, so CR2 is the reliable copy).
+  if (/stack guard page was hit/.test(crash.report) || crash.kind === "double-fault") {
+    if (crash.registers.cr2 !== undefined) return crash.registers.cr2;
+    const sg = /stack guard page was hit at ([0-9a-f]{8,16})/.exec(crash.report);
+    if (sg?.[1]) return BigInt(`0x${sg[1]}`);
+  }
   const a = crash.fault.address;
   if (crash.kind === "general-protection" && a !== undefined && a === crash.registers.cr2) {
     notes.push("CR2 is not the fault address of a general protection fault (#GP does not load CR2); it is ignored");
@@ -207,11 +240,16 @@ function computeAccess(slice: Slice, f: number, fx: Effect, fault: bigint | unde
     a.text = `${formula}: ${missing.join(", ")} not in the dump, so the effective address is unknown`;
   } else if (fault === undefined) {
     a.text = `${formula} = ${hx(ea)}; the kernel did not print the fault address, so it cannot be checked`;
+  } else if (ea === fault) {
+    a.matchesFaultAddress = true;
+    a.text = `${formula} = ${hx(ea)}, which is the reported fault address`;
+  } else if (size !== undefined && fault > ea && fault < ea + BigInt(size)) {
+    // An access that crosses into an unmapped page faults at the first byte of that page.
+    a.matchesFaultAddress = true;
+    a.text = `${formula} = ${hx(ea)}; the ${size}-byte access reaches ${hx(fault)}, the reported fault address (the first byte on the next page)`;
   } else {
-    a.matchesFaultAddress = ea === fault;
-    a.text = a.matchesFaultAddress
-      ? `${formula} = ${hx(ea)}, which is the reported fault address`
-      : `${formula} = ${hx(ea)}, but the reported fault address is ${hx(fault)}: they disagree`;
+    a.matchesFaultAddress = false;
+    a.text = `${formula} = ${hx(ea)}, but the reported fault address is ${hx(fault)}: they disagree`;
   }
   return a;
 }
@@ -383,7 +421,7 @@ function linExpr(slice: Slice, e: Expr, w: number, dst: string, depth: number): 
       }
       if ((e.op === "shr" || e.op === "sar") && e.b.k === "imm" && e.b.v === 3n) {
         const t: Term = { k: "shadow", inner: linExpr(slice, e.a, w, dst, depth) };
-        const v = slice.eval(e, w);
+        const v = slice.eval(e, w) ?? slice.after(dst, w)?.v;
         if (v !== undefined) t.v = v;
         return [t];
       }
@@ -412,7 +450,7 @@ function accessTerms(slice: Slice, f: number, m: MemOperand): Term[] {
       }
     }
   }
-  if (m.disp !== 0n) t.push({ k: "const", v: m.disp });
+  if (m.disp !== 0n) t.push({ k: "const", v: slice.u(m.disp) });
   return t;
 }
 
@@ -429,15 +467,30 @@ function accessVerdict(
   let terms = accessTerms(slice, f, m);
   // KASAN instrumentation: the access is to the shadow of the real address; explain the real one.
   if (arch === "x86_64") {
-    const sh = terms.find((t) => t.k === "shadow");
     const off = terms.find((t) => t.k !== "shadow" && "v" in t && t.v === KASAN_SHADOW_OFFSET_X86_64);
-    if (sh && sh.k === "shadow" && off && terms.length === 2) {
-      const real = sumKnown(sh.inner);
-      notes.push(
-        `the faulting access is KASAN's shadow check: shadow = (address >> 3) + ${hx(KASAN_SHADOW_OFFSET_X86_64)}` +
-          (real !== undefined ? `, for address ${hx(real)} (shadow range ${hx(real & ~7n)}-${hx(real | 7n)})` : ""),
-      );
-      terms = sh.inner;
+    const rest = terms.filter((t) => t !== off);
+    const only = rest.length === 1 ? rest[0] : undefined;
+    if (off && rest.length <= 1) {
+      const sh = only?.k === "shadow" ? only : undefined;
+      const inner = sh ? sumKnown(sh.inner) : undefined;
+      const note = (lo: bigint, hi: bigint) =>
+        notes.push(
+          `the faulting access is KASAN's shadow check: shadow = (address >> 3) + ${hx(KASAN_SHADOW_OFFSET_X86_64)}, for address ${lo === hi ? hx(lo) : `${hx(lo)}-${hx(hi)}`} (shadow range ${hx(lo & ~7n)}-${hx(lo | 7n)})`,
+        );
+      if (sh && inner !== undefined) {
+        note(inner, inner);
+        terms = sh.inner;
+      } else {
+        // Only the shadow value is known (its computation lies before the window): the checked
+        // address is known to 8 bytes, [x << 3, (x << 3) + 7].
+        const x = only === undefined ? 0n : sh ? sh.v : sumKnown([only]);
+        if (x !== undefined) {
+          const real = BigInt.asUintN(64, x << 3n);
+          note(real, real + 7n);
+          unknowns.push("how the checked address was computed lies before the Code: window");
+          return addressOnlyVerdict(arch, real, crash, unknowns);
+        }
+      }
     }
   }
   const ea = sumKnown(terms) ?? access.effectiveAddress ?? access.faultAddress;
@@ -508,6 +561,13 @@ const STACK_REGS = new Set(["rsp", "rbp", "esp", "ebp", "sp", "fp", "s8", "r1"])
 function rootText(slice: Slice, root: Extract<Term, { k: "root" }>): string {
   if (root.load) return `loaded by ${text(slice.insns[root.load.insn])} from ${memText(root.load.mem)}`;
   return `${root.text} as it entered the window`;
+}
+
+/** x86-64 double fault at an address just below the stack pointer: the stack overflowed. */
+function stackDoubleFault(crash: Crash, a: bigint | undefined): boolean {
+  const sp = crash.registers.rsp;
+  if (crash.kind !== "double-fault" || a === undefined || sp === undefined) return false;
+  return a < sp + 0x1000n && sp - a < 0x10000n;
 }
 
 function sumKnown(terms: Term[]): bigint | undefined {
@@ -584,7 +644,7 @@ function addressOnlyVerdict(
   unknowns: string[],
   ptr?: bigint,
 ): Verdict {
-  if (/stack guard page/i.test(crash.report) || crash.kind === "stack-overflow") {
+  if (/stack guard page/i.test(crash.report) || crash.kind === "stack-overflow" || stackDoubleFault(crash, a)) {
     return {
       kind: "stack-guard",
       text: `the access${a !== undefined ? ` at ${hx(a)}` : ""} hit the stack guard page: the kernel stack overflowed (deep or unbounded recursion, or a large on-stack object)`,
@@ -633,6 +693,19 @@ function addressOnlyVerdict(
     text: `the access at ${hx(a)} faulted; the address is a plausible kernel address and the oops alone does not say why it was invalid`,
   };
 }
+
+const SOFTWARE_KINDS = new Set<Crash["kind"]>([
+  "kasan",
+  "kfence",
+  "kmsan",
+  "ubsan",
+  "kcsan",
+  "lockdep",
+  "soft-lockup",
+  "hard-lockup",
+  "rcu-stall",
+  "hung-task",
+]);
 
 const TRAP_MNEMONICS = new Set([
   "ud2",
