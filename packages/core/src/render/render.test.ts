@@ -46,7 +46,6 @@ const CORPUS = [148, 162, 146, 45, 536, 241, 607, 431, 535, 114];
 
 const RENDERERS: { name: string; render: (a: Analysis) => string; plain: (s: string) => string }[] = [
   { name: "terminal", render: (a) => renderTerminal(a), plain: (s) => s },
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping ANSI colour on purpose
   {
     name: "terminal+colour",
     render: (a) => renderTerminal(a, { color: true }),
