@@ -107,6 +107,9 @@ export interface Abbrev {
   readonly forms: number[];
   /** Values of `DW_FORM_implicit_const` attributes, by attribute position (§7.5.3). */
   readonly consts: (bigint | undefined)[];
+  /** Cache of the fixed attribute size for one unit layout (see `fixedSize`). */
+  sizeKey: number;
+  size: number;
 }
 
 export interface AbbrevTable {
@@ -141,7 +144,7 @@ export function readAbbrevTable(c: Cursor): AbbrevTable {
       forms.push(form);
       consts.push(form === K.DW_FORM_implicit_const ? c.sleb() : undefined);
     }
-    const a: Abbrev = { code, tag, hasChildren, attrs, forms, consts };
+    const a: Abbrev = { code, tag, hasChildren, attrs, forms, consts, sizeKey: -1, size: 0 };
     if (code < 4096 && (code <= dense.length + 64 || code < 256)) dense[code] = a;
     else sparse.set(code, a);
   }
@@ -492,31 +495,23 @@ export interface UnitBytes {
   readonly littleEndian: boolean;
 }
 
-/** Fixed attribute size of each abbreviation, per unit layout (offset size, address size, version). */
-const fixedSizes = new WeakMap<Abbrev, Map<number, number>>();
-
+/** Fixed attribute size of an abbreviation for one unit layout, cached on the abbreviation. */
 function fixedSize(a: Abbrev, h: UnitHeader): number {
   const key = h.version * 256 + h.offsetSize * 16 + h.addressSize;
-  let m = fixedSizes.get(a);
-  if (!m) {
-    m = new Map();
-    fixedSizes.set(a, m);
-  }
-  let size = m.get(key);
-  if (size === undefined) {
-    size = 0;
-    for (const f of a.forms) {
-      // DW_AT_sibling must be read, so an abbreviation that has one never takes the fixed path.
-      const s = formSize(f, h);
-      if (s < 0) {
-        size = -1;
-        break;
-      }
-      size += s;
+  if (a.sizeKey === key) return a.size;
+  let size = 0;
+  for (const f of a.forms) {
+    const s = formSize(f, h);
+    if (s < 0) {
+      size = -1;
+      break;
     }
-    if (a.attrs.includes(K.DW_AT_sibling)) size = -1;
-    m.set(key, size);
+    size += s;
   }
+  // DW_AT_sibling must be read, so an abbreviation that has one never takes the fixed path.
+  if (a.attrs.includes(K.DW_AT_sibling)) size = -1;
+  a.sizeKey = key;
+  a.size = size;
   return size;
 }
 

@@ -11,7 +11,7 @@ import { OopsError } from "../errors.js";
 import type { DebugSections } from "./sections.js";
 
 /** Sections up to this size are read whole; larger ones by range. */
-const WHOLE_LIMIT = 4 * 1024 * 1024;
+const WHOLE_LIMIT = 8 * 1024 * 1024;
 const FIRST_WINDOW = 512;
 
 export class SectionWindow {
@@ -77,6 +77,19 @@ export class SectionWindow {
         len *= 4;
       }
     }
+  }
+
+  /**
+   * A length-prefixed block (a unit, a line program) at `offset`, in one read when it fits in `guess`
+   * bytes: `sizeOf` reads the total size from the start of the block.
+   */
+  async sized(offset: number, guess: number, sizeOf: (c: Cursor) => number): Promise<Uint8Array> {
+    const first = await this.range(offset, guess);
+    const total = sizeOf(new Cursor(first, this.sections.littleEndian, offset));
+    if (total <= first.length) return first.subarray(0, total);
+    if (offset + total > this.size)
+      throw new OopsError("E_TRUNCATED", `${this.name} block of ${total} bytes runs past the section`, offset);
+    return this.range(offset, total);
   }
 
   /** NUL-terminated string at `offset` (for `.debug_str` / `.debug_line_str`). */
