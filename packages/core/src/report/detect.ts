@@ -80,6 +80,7 @@ export interface FindOptions {
 // the work per report bounded so a log with thousands of crashes stays linear.
 const WINDOW_AFTER = 1 << 20;
 const WINDOW_BEFORE = 1 << 14;
+const MAX_REPORT_LINES = 5000;
 const CORRUPTED_NO_FRAMES = "extracted no frames";
 // The GCE serial console prints this when the connection drops; what came before is cut short.
 const CONSOLE_HANGUP = "serialport: VM disconnected.";
@@ -274,6 +275,12 @@ function extract(
     const l = i === 0 ? head : cache.get(pos, e);
     pos = e + 1;
     if (secondReport >= 0 && afterNext++ >= linesAfterNext) break;
+    // A report never continues into the next boot, nor beyond a length no report reaches.
+    if (i > 0 && (i >= MAX_REPORT_LINES || l.line.text.startsWith("Linux version "))) {
+      // The search for the next report resumes at this line.
+      if (secondReport < 0) nextStart = l.line.start as number;
+      break;
+    }
     const t = l.line.text;
     const isHead = i === 0;
     const o = isHead ? oops : matchOops(t);

@@ -134,6 +134,19 @@ describe("logs outside the corpus", () => {
     }
   });
 
+  it("never lets a report run into the next boot", () => {
+    // A panic line alone does not start a second report inside a report (it normally is the tail of
+    // one); after a `Linux version` banner it belongs to a new boot and is a report of its own.
+    const seed = readFileSync(join(ROOT, "examples/seed/oops.log"), "utf8");
+    const log = `${seed}\nLinux version 2.6.32.27-Cavium-Octeon (gcc version 4.3.3) #1 SMP\nKernel panic - not syncing: Attempted to kill init!\n`;
+    const reps = findReports(log);
+    expect(reps.map((r) => r.signature.title)).toEqual([
+      "BUG: unable to handle kernel paging request in rlb_arp_recv",
+      "kernel panic: Attempted to kill init!",
+    ]);
+    expect(reps[0]!.end).toBeLessThan(log.indexOf("Linux version"));
+  });
+
   it("stops at maxReports and finds nothing in empty, binary or crash-free text", () => {
     const log = load("759").log;
     expect(findReports(`${log}\n${log}\n${log}`, { maxReports: 2 })).toHaveLength(2);
