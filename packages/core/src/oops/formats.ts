@@ -251,6 +251,8 @@ const ppcFormat = (arch: "ppc32" | "ppc64", digits: number): OopsFormat => ({
     { re: new RegExp(`^MSR:\\s+[0-9a-f]{${digits}} `), weight: 5 },
     { re: /^Instruction dump:/, weight: 3 },
     { re: /^--- interrupt: [0-9a-f]+ at /, weight: 3 },
+    // Call-trace lines `[sp] [lr] sym…`: the word size shows in the width of both addresses.
+    { re: new RegExp(`^\\[[0-9a-f]{${digits}}\\] \\[[0-9a-f]{${digits}}\\] `), weight: 4 },
     { re: /\b(?:pSeries|PowerNV|ppc64le|ppc64)\b/, weight: digits === 16 ? 2 : 0 },
   ],
   rows: [{ re: /^GPR(?<first>\d\d):(?<values>(?:\s+[0-9a-f]{8,16})+)/, prefix: "r" }],

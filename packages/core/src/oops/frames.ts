@@ -19,6 +19,8 @@
 import { parseLocation, toLocation } from "./location.js";
 import type { Frame, StackContext } from "./model.js";
 
+const MAX_SKIP_BEFORE_FRAMES = 32;
+
 export const TRACE_START = /^\s*(?:Call Trace|Call trace|Backtrace|Stack backtrace)\s*:/;
 
 // Marker name → context; a closing marker or `EOI`/`EOE` pops back.
@@ -103,6 +105,7 @@ export function parseTrace(lines: readonly string[], start: number, defaultConte
   const frames: Frame[] = [];
   const stack: StackContext[] = [defaultContext];
   let boundary: string | undefined;
+  let skipped = 0;
   let i = start;
   if (i < lines.length && TRACE_START.test(lines[i] ?? "")) i++;
   for (; i < lines.length; i++) {
@@ -137,7 +140,8 @@ export function parseTrace(lines: readonly string[], start: number, defaultConte
       continue;
     }
     if (INTERLUDE.some((re) => re.test(line))) continue;
-    if (line.trim() === "" && frames.length === 0) continue;
+    // Before the first frame, other printk output may interleave (an untagged busy console).
+    if (frames.length === 0 && ++skipped <= MAX_SKIP_BEFORE_FRAMES) continue;
     break;
   }
   return { frames, end: i };

@@ -63,9 +63,13 @@ const CRASH_LIKE: readonly RegExp[] = [
   /^\s*(?:[<(]?(?:[0-9a-f]{2}|[0-9a-f]{4}|[0-9a-f]{8})[>)]?\s+){4,}/, // a wrapped `Code:` line
   /^\s*<\/?[A-Z#]+>/, // stack-context markers
   /^\*\*\* /, // Octeon NMI watchdog banners
+  /^\s*[#>*]?[0-9a-f]{8,16}: [0-9a-f]{4,12}\s/, // s390x `Krnl Code:` listing lines
   /^\s*\[<[0-9a-f]+>\]/,
 ];
 const MAX_CRASH_LINES = 4000;
+// panic() ends with `---[ end Kernel panic …` (kernel/panic.c) or `Rebooting in N seconds..`; the
+// Octeon SDK's NMI handler with `*** Chip soft reset soon ***`.
+const LAST_WORDS = /^(?:---\[ end Kernel panic|Rebooting in \d+ seconds|\*\*\* Chip soft reset soon \*\*\*)/;
 // Lines that open an oops on some architecture before the line the report finder keys on: MIPS prints
 // `Data bus error, epc == …` / `Oops[#1]:` and the whole register dump before `Kernel panic`
 // (arch/mips/kernel/traps.c die()); the crash starts at the first of them.
@@ -115,7 +119,10 @@ function nextIndependentHeader(text: string, from: number, to: number): number {
     if (INFO_MESSAGES_WITH_STACK.some((p) => t.includes(p))) return ls;
   }
 }
-const MAX_GAP_AFTER_TRACE = 3;
+// Lines after the call trace that are not crash-like before the crash is closed (other tasks' printk
+// output interleaves with a dump on a busy machine).
+const MAX_GAP_AFTER_TRACE = 8;
+const MAX_GAP_BEFORE_FRAMES = 32;
 
 interface PendingBoot {
   start: number;
@@ -154,6 +161,7 @@ function crashLines(
   let end = start;
   let seenTrace = false;
   let traceEnded = false;
+  let framesSeen = false;
   let gap = 0;
   let held: string[] = [];
   let s = start;
@@ -170,18 +178,25 @@ function crashLines(
     }
     const t = line.text;
     if (t.includes(BANNER) && BANNER_RE.test(t)) break;
+    const crashLike = isCrashLike(t);
+    // In a stamped log, a line without a stamp is either the continuation of a multi-line printk
+    // (s390's `Krnl Code:` listing, a wrapped register row) or not printk output at all (a program
+    // writing to the same console); only the former, which looks like dump content, is kept.
+    if (first.time !== undefined && line.time === undefined && line.caller === undefined && !crashLike) continue;
     // Lines of another task or CPU interleaved by CONFIG_PRINTK_CALLER: not this crash's, unless
     // they are its panic or aftermath (printed from whatever context panic() ran in).
     if (line.caller !== undefined && context.length > 1 && line.caller !== context) {
       if (!PANIC.test(t) && !AFTERMATH_START.some((re) => re.test(t))) continue;
     }
-    const crashLike = isCrashLike(t);
     if (TRACE_START.test(t)) seenTrace = true;
-    else if (seenTrace && !traceEnded && !crashLike) traceEnded = true;
-    if (traceEnded && !crashLike) {
+    else if (seenTrace && !framesSeen && parseFrameLine(t) !== undefined) framesSeen = true;
+    else if (framesSeen && !traceEnded && !crashLike) traceEnded = true;
+    // Between `Call Trace:` and its first frame, or after the trace, other printk output may
+    // interleave; a run of such lines longer than the allowance ends the crash.
+    if (!crashLike && seenTrace && (traceEnded || !framesSeen)) {
       gap++;
       held.push(t);
-      if (gap >= MAX_GAP_AFTER_TRACE) break;
+      if (gap >= (traceEnded ? MAX_GAP_AFTER_TRACE : MAX_GAP_BEFORE_FRAMES)) break;
       continue;
     }
     if (held.length > 0) {
@@ -191,6 +206,8 @@ function crashLines(
     gap = 0;
     lines.push(t);
     end = line.end;
+    // The last words of a dying kernel: nothing after them belongs to this crash.
+    if (LAST_WORDS.test(t)) break;
   }
   return { lines, first: first ?? normaliseLine(text, start, start), end };
 }
