@@ -445,7 +445,8 @@ export function extractCrash(lines: readonly string[]): CrashFields {
 
 function headerlessTrace(body: readonly string[], ctx: Frame["context"]): Frame[] {
   for (let i = 0; i < body.length; i++) {
-    if (/^\s*\[<[0-9a-f]{8,16}>\] \S+\+0x/.test(body[i] ?? "")) return parseTrace(body, i, ctx).frames;
+    // `[<addr>] sym+off/size` (MIPS, old x86) or ARM's `[<where>] (sym) from [<from>] (caller…)`.
+    if (/^\s*\[<[0-9a-f]{8,16}>\] (?:\S+\+0x|\([^)]*\) from \[<)/.test(body[i] ?? "")) return parseTrace(body, i, ctx).frames;
   }
   return [];
 }
