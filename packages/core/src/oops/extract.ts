@@ -74,7 +74,9 @@ export const AFTERMATH_START: readonly RegExp[] = [
 ];
 
 const PANIC = /Kernel panic - not syncing: ?(.*?)\s*$/;
-const HEADER = /\bCPU: (\d+)(?: UID: \d+)? PID: (\d+) Comm: (.{1,20}?) (Not tainted|Tainted: )(.*)$/;
+// `CPU: 7 UID: 0 PID: 1 Comm: foo Kdump: loaded Tainted: G  W  6.18.7 #1` (lib/dump_stack.c; UID
+// since 6.12, `Kdump: loaded` when a crash kernel is loaded).
+const HEADER = /\bCPU: (\d+)(?: UID: \d+)? PID: (\d+) Comm: (.{1,20}?)(?: Kdump: loaded)? (Not tainted|Tainted: )(.*)$/;
 const OLD_PID = /^Pid: (\d+), comm: (\S+?)\s+(Not tainted|Tainted: )(.*)$/;
 const PROCESS = /\bProcess (\S+) \(pid: (\d+),/;
 const CPU_ONLY = [/^Cpu (\d+)\s*$/, /^CPU (\d+) Unable to handle/, /\bCPU:\s+(\d+)\s*$/, /\bCPU: (\d+) PID: /];
@@ -446,7 +448,8 @@ export function extractCrash(lines: readonly string[]): CrashFields {
 function headerlessTrace(body: readonly string[], ctx: Frame["context"]): Frame[] {
   for (let i = 0; i < body.length; i++) {
     // `[<addr>] sym+off/size` (MIPS, old x86) or ARM's `[<where>] (sym) from [<from>] (caller…)`.
-    if (/^\s*\[<[0-9a-f]{8,16}>\] (?:\S+\+0x|\([^)]*\) from \[<)/.test(body[i] ?? "")) return parseTrace(body, i, ctx).frames;
+    if (/^\s*\[<[0-9a-f]{8,16}>\] (?:\S+\+0x|\([^)]*\) from \[<)/.test(body[i] ?? ""))
+      return parseTrace(body, i, ctx).frames;
   }
   return [];
 }
