@@ -13,7 +13,7 @@ import { ARCHES, findRegister } from "../arch/table.js";
 import type { ArchId, Endian } from "../arch/types.js";
 import { decodeCodeUnits, decodeS390Listing } from "./code.js";
 import { OOPS_FORMATS, type OopsFormat } from "./formats.js";
-import { parseTrace, TRACE_START } from "./frames.js";
+import { inferContexts, parseTrace, TRACE_START } from "./frames.js";
 import { parseLocation, toLocation } from "./location.js";
 import type { CodeWindow, Crash, CrashKind, Frame, Location } from "./model.js";
 import { taintLetters, taintMeanings } from "./taint.js";
@@ -442,6 +442,7 @@ export function extractCrash(lines: readonly string[]): CrashFields {
     // Some logs lose the `Call Trace:` header (cut lines); take a run of frames after the registers.
     crash.frames = headerlessTrace(body, fmt?.defaultContext ?? "unknown");
   }
+  inferContexts(crash.frames);
   return crash;
 }
 

@@ -91,6 +91,35 @@ export function parseFrameLine(line: string): Omit<Frame, "context"> | undefined
   return f;
 }
 
+/**
+ * Stack contexts for traces the kernel printed without `<IRQ>`-style markers (MIPS, ARM, RISC-V,
+ * PowerPC, s390x): read from the outermost frame inwards, an interrupt entry switches to `irq` and the
+ * softirq runner to `softirq`, for that frame and every frame it called. The rows name the generic
+ * and per-architecture entry points (kernel/softirq.c, kernel/irq/, arch/<arch>/kernel/entry*.S).
+ */
+export const CONTEXT_ENTRIES: readonly { re: RegExp; context: StackContext }[] = [
+  { re: /^(?:__do_softirq|handle_softirqs|do_softirq_own_stack|run_ksoftirqd)$/, context: "softirq" },
+  {
+    re: /^(?:do_IRQ|handle_IRQ|generic_handle_irq|generic_handle_arch_irq|handle_arch_irq|ret_from_irq|handle_int|plat_irq_dispatch|__irq_svc|__irq_usr|el1_irq|el0_irq|el1h_64_irq|el0t_64_irq|ext_int_handler|io_int_handler|do_IRQ_common|handle_riscv_irq|asm_common_interrupt)$/,
+    context: "irq",
+  },
+  { re: /^(?:nmi_handle|do_nmi|default_do_nmi|handle_nmi|nmi_exception_handler)$/, context: "nmi" },
+];
+
+/** Fill `unknown` contexts from the entry points found in the trace (see `CONTEXT_ENTRIES`). */
+export function inferContexts(frames: Frame[]): void {
+  if (frames.length === 0 || frames.some((f) => f.context !== "unknown")) return;
+  if (!frames.some((f) => f.symbol !== undefined && CONTEXT_ENTRIES.some((e) => e.re.test(f.symbol ?? "")))) return;
+  let ctx: StackContext = "task";
+  for (let i = frames.length - 1; i >= 0; i--) {
+    const f = frames[i];
+    if (!f) continue;
+    const hit = f.symbol === undefined ? undefined : CONTEXT_ENTRIES.find((e) => e.re.test(f.symbol ?? ""));
+    if (hit) ctx = hit.context;
+    f.context = ctx;
+  }
+}
+
 export interface TraceResult {
   frames: Frame[];
   /** Index of the first line after the trace. */

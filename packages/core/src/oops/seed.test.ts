@@ -69,6 +69,13 @@ function checkSeed(c: Crash): void {
   expect(c.comm).toBe("swapper");
   expect(c.frames.map((f) => [f.symbol, f.module])).toEqual(TRACE);
   expect(c.frames.every((f) => f.reliable)).toBe(true);
+  // CASE.md step 2: rlb_arp_recv ← netif_receive_skb ← cvm_oct_napi_poll_38 ← net_rx_action ← softirq
+  // ← IRQ ← idle. The softirq runner and the interrupt entry split the trace into those contexts.
+  expect(c.frames.map((f) => f.context)).toEqual([
+    ...Array<string>(5).fill("softirq"), // rlb_arp_recv … __do_softirq
+    ...Array<string>(6).fill("irq"), // do_softirq … ret_from_irq
+    ...Array<string>(4).fill("task"), // r4k_wait (idle) … start_kernel
+  ]);
   expect(c.frames[2]?.address).toBe(0xffffffffc0010154n);
   expect(c.tainted.letters).toBe("P");
   expect(c.tainted.meanings).toEqual(["a proprietary (non-GPL) module was loaded"]);
