@@ -26,7 +26,7 @@ import { type LogLine, normaliseLine } from "./lines.js";
 import type { Boot, Crash, ParsedLog, RebootLoop, Signature } from "./model.js";
 
 export interface LogParserOptions {
-  /** Characters of new text gathered before a parsing pass (default 4 Mi). */
+  /** Characters of new text gathered before a parsing pass (default 256 Ki). */
   window?: number;
   /**
    * How far past a crash header the report finder may read (default 1 Mi, its own limit). Text after
@@ -79,6 +79,8 @@ const OPENERS_RAW = new RegExp(`(?:^|[\\]:>] )${OPENERS.source.slice(1)}`);
 const LOOK_BACK_LINES = 200;
 // The report finder reads at most this far after a header (its WINDOW_AFTER).
 const LOOK_AHEAD = 1 << 20;
+// Size of the pieces a pushed chunk is examined in.
+const PIECE = 64 << 10;
 // Every report header string of the table, as one scan.
 const HEADERS = new RegExp(LINUX_OOPSES.map((o) => o.header.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
 
@@ -240,13 +242,29 @@ class StreamingParser implements LogParser {
   private bannerAt = -1;
 
   constructor(private readonly opts: LogParserOptions) {
-    this.window = Math.max(1, opts.window ?? 4 << 20);
+    this.window = Math.max(1, opts.window ?? 256 << 10);
     this.lookAhead = Math.max(1024, opts.lookAhead ?? LOOK_AHEAD);
     this.overlap = Math.max(0, opts.overlap ?? 64 << 10);
   }
 
   push(chunk: string): void {
     if (this.finished || chunk.length === 0) return;
+    // Large chunks are taken in pieces (slices share the chunk's storage) so that the quiet parts
+    // of a chunk holding one crash still skip the copy.
+    if (chunk.length > PIECE) {
+      for (let i = 0; i < chunk.length; i += PIECE) this.pushPiece(chunk.slice(i, i + PIECE));
+      return;
+    }
+    this.pushPiece(chunk);
+  }
+
+  private pushPiece(chunk: string): void {
+    // Most of a console log is boot noise: a chunk without a crash header or boot banner, arriving
+    // when nothing is pending, is only kept as look-back context — no copy, no pass.
+    if (this.parts.length === 0 && this.quiet(chunk)) {
+      this.skip(chunk);
+      return;
+    }
     // Chunks are gathered and joined once per pass (one copy of the new text plus the kept tail).
     this.parts.push(chunk);
     this.pending += chunk.length;
@@ -262,6 +280,36 @@ class StreamingParser implements LogParser {
       this.finished = true;
     }
     return this.result();
+  }
+
+  /**
+   * True when nothing in the buffer waits and `chunk` holds no crash header (nor does the line it
+   * completes), and any boot banner in it sits on a line wholly inside it.
+   */
+  private quiet(chunk: string): boolean {
+    const open = this.done - this.base;
+    if (open < 0 || this.buf.indexOf("\n", Math.max(0, open)) >= 0) return false;
+    HEADERS.lastIndex = 0;
+    if (HEADERS.test(chunk)) return false;
+    // The line cut by the previous chunk boundary, completed by this chunk.
+    const nl = chunk.indexOf("\n");
+    if (nl < 0) return false;
+    const joined = this.buf.slice(Math.max(0, open)) + chunk.slice(0, nl);
+    HEADERS.lastIndex = 0;
+    if (HEADERS.test(joined) || joined.includes(BANNER)) return false;
+    // A banner on the unfinished last line waits for its end.
+    return !chunk.slice(lineStart(chunk, chunk.length)).includes(BANNER);
+  }
+
+  /** Take a quiet chunk: note its boot banners, keep the last `overlap` characters as context. */
+  private skip(chunk: string): void {
+    this.scanBanners(chunk, 0, chunk.length, this.base + this.buf.length);
+    const whole = chunk.length >= this.overlap ? chunk : this.buf + chunk;
+    const from = whole.length > this.overlap ? lineStart(whole, whole.length - this.overlap + 1) : 0;
+    const consumed = this.buf.length + chunk.length - (whole.length - from);
+    this.buf = whole.slice(from);
+    this.base += consumed;
+    this.done = Math.max(this.done, this.base + lineStart(this.buf, this.buf.length));
   }
 
   private flush(): void {
@@ -315,7 +363,7 @@ class StreamingParser implements LogParser {
       const r = parseReport(text.slice(sliceStart, sliceEnd), ls - sliceStart);
       if (r === undefined) continue;
       const rStart = sliceStart + (r.start as number);
-      const start = this.openerBefore(text, rStart, Math.max(scanned, this.lastCrashEnd - this.base));
+      const start = this.openerBefore(text, rStart, Math.max(0, this.lastCrashEnd - this.base));
       this.scanBanners(text, scanned, start);
       const { lines, first, end } = crashLines(text, start, Math.max(limit, rStart), r.context);
       const signature = this.bestSignature(text, r.signature, le, end, windowEnd);
@@ -409,7 +457,7 @@ class StreamingParser implements LogParser {
   }
 
   /** Start a boot at every `Linux version` banner in [from, to) (relative offsets). */
-  private scanBanners(text: string, from: number, to: number): void {
+  private scanBanners(text: string, from: number, to: number, base = this.base): void {
     let i = this.bannerAfter(text, from);
     while (i >= 0 && i < to) {
       const s = lineStart(text, i);
@@ -417,9 +465,9 @@ class StreamingParser implements LogParser {
       if (e < 0) e = text.length;
       const line = normaliseLine(text, s, e);
       const m = BANNER_RE.exec(line.text);
-      if (m && this.base + s >= this.lastCrashEnd) {
+      if (m && base + s >= this.lastCrashEnd) {
         const cur = this.boots[this.boots.length - 1];
-        const b: PendingBoot = { start: this.base + s, banner: line.text.trim(), release: m[1] ?? "", crashes: [] };
+        const b: PendingBoot = { start: base + s, banner: line.text.trim(), release: m[1] ?? "", crashes: [] };
         if (line.time !== undefined) b.time = line.time;
         // Text before the first banner (boot loader output) belongs to the first boot.
         if (cur && cur.banner === undefined && cur.crashes.length === 0) {
