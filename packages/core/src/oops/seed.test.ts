@@ -121,6 +121,26 @@ describe("seed oops", () => {
     expect(text.endsWith("*** Chip soft reset soon ***")).toBe(true);
   });
 
+  test("the same oops through every log form (CRLF, syslog, journal, dmesg -T, ANSI, caller tags)", () => {
+    const lines = oopsLog.trimEnd().split("\n");
+    const forms: Record<string, string> = {
+      crlf: lines.join("\r\n"),
+      syslog: lines.map((l) => `Jun 20 10:40:43 storage kernel: ${l}`).join("\n"),
+      journal: lines.map((l) => `2013-06-20T10:40:43.123456+08:00 storage kernel: ${l}`).join("\n"),
+      dmesgT: lines.map((l) => `[Thu Jun 20 10:40:43 2013] ${l}`).join("\n"),
+      ansi: lines.map((l, i) => (i % 3 === 0 ? `\x1b[31m${l}\x1b[0m` : l)).join("\n"),
+      caller: lines.map((l, i) => `[  ${(100 + i / 1000).toFixed(6)}][    C0] ${l}`).join("\n"),
+    };
+    for (const [name, text] of Object.entries(forms)) {
+      const log = parseLog(text);
+      expect(log.crashes, name).toHaveLength(1);
+      const c = log.crashes[0];
+      if (!c) throw new Error(name);
+      checkSeed(c);
+      expect(c.position.start, name).toBe(0);
+    }
+  });
+
   test("a reboot loop: the seed crash after three boots", () => {
     // Three boots of the same machine, each banner followed by the seed oops, stamped seconds apart.
     const stamp = (t: number, s: string): string =>
