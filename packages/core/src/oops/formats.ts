@@ -171,7 +171,6 @@ const arm64: OopsFormat = {
   pc: [{ re: /^pc : (?<loc>.*)$/ }, { re: /^\s*PC is at (?<loc>.*)$/ }],
   lr: [{ re: /^lr : (?<loc>.*)$/ }, { re: /^\s*LR is at (?<loc>.*)$/ }],
   fault: [UNABLE, { re: /^\s*FAR = 0x(?<addr>[0-9a-f]+)/ }],
-  // ESR_ELx data aborts (EC 0x24/0x25): WnR is bit 6 of the ISS (Arm ARM D17.2.37); the kernel prints it.
   code: [CODE_LINE],
   endian: [{ re: /\baarch64_be\b/, endian: "big" }],
   cpuModel: [],
