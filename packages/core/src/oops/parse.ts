@@ -214,6 +214,28 @@ function crashLines(
   return { lines, first: first ?? normaliseLine(text, start, start), end };
 }
 
+/**
+ * A copy of `s` that does not share storage with the text it was cut from. V8 keeps substrings and
+ * regex captures as views of their parent string; a crash holding such a view would keep the whole
+ * parsing window alive, and memory would grow with the log.
+ */
+function own(s: string): string {
+  // V8 makes views for substrings of 13 characters or more; shorter ones are always copies.
+  return s.length < 12 ? s : (JSON.parse(JSON.stringify(s)) as string);
+}
+
+/** `own` every string inside a crash (objects and arrays walked; bigint, numbers, bytes kept). */
+function detach<T>(v: T): T {
+  if (typeof v === "string") return own(v) as T;
+  if (Array.isArray(v)) return v.map((x) => detach(x)) as T;
+  if (v !== null && typeof v === "object" && !(v instanceof Uint8Array)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = detach(x);
+    return out as T;
+  }
+  return v;
+}
+
 function median(xs: number[]): number | undefined {
   if (xs.length === 0) return undefined;
   const a = [...xs].sort((x, y) => x - y);
@@ -372,13 +394,13 @@ class StreamingParser implements LogParser {
       const boot = this.boots[bootIndex];
       if (boot && fields.kernel.release === undefined && boot.release !== undefined)
         fields.kernel.release = boot.release;
-      const crash: Crash = {
+      const crash: Crash = detach({
         ...fields,
         signature,
         boot: bootIndex,
         position: { start: textOffset(this.base + start), end: textOffset(this.base + end) },
         report: lines.join("\n"),
-      };
+      });
       const index = this.crashCount++;
       if (boot) {
         boot.crashes.push(index);
@@ -467,7 +489,12 @@ class StreamingParser implements LogParser {
       const m = BANNER_RE.exec(line.text);
       if (m && base + s >= this.lastCrashEnd) {
         const cur = this.boots[this.boots.length - 1];
-        const b: PendingBoot = { start: base + s, banner: line.text.trim(), release: m[1] ?? "", crashes: [] };
+        const b: PendingBoot = {
+          start: base + s,
+          banner: own(line.text.trim()),
+          release: own(m[1] ?? ""),
+          crashes: [],
+        };
         if (line.time !== undefined) b.time = line.time;
         // Text before the first banner (boot loader output) belongs to the first boot.
         if (cur && cur.banner === undefined && cur.crashes.length === 0) {
