@@ -90,8 +90,8 @@ const MODULES = /^Modules linked in:(.*)$/;
 const BANNER = /\bLinux version (\S+)/;
 const ACCESS_RULES: readonly { re: RegExp; access: string }[] = [
   // arm64 data aborts (ESR EC 0x24/0x25): the kernel prints the ISS WnR bit, 0 = read, 1 = write (Arm ARM, ESR_ELx).
-  { re: /^\s*WnR = 1\b/, access: "write" },
-  { re: /^\s*WnR = 0\b/, access: "read" },
+  { re: /\bWnR = 1\b/, access: "write" },
+  { re: /\bWnR = 0\b/, access: "read" },
 ];
 
 /** Split what follows `Tainted: ` into taint letters, release and version (`#1`). */
