@@ -29,9 +29,12 @@ if (process.argv[2] === "--child") {
   const r = await streamText(file, (t) => parser.push(t));
   const log = parser.finish();
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage();
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const out = {
     bytes: r.bytes,
     seconds,
+    cpuSeconds,
     crashes: log.crashes.length,
     boots: log.boots.length,
     rebootLoops: log.rebootLoops.length,
@@ -89,7 +92,7 @@ for (const log of logs) {
     stdoutToNull: true,
   });
   rows.push({
-    log: relative(root, log),
+    log: relative(root, log).startsWith("..") ? log.split("/").pop() : relative(root, log),
     sizeMB: +mb(size).toFixed(1),
     grep: {
       seconds: +g.wall.toFixed(2),
@@ -100,6 +103,8 @@ for (const log of logs) {
     parse: {
       seconds: +child.seconds.toFixed(2),
       MBps: +(mb(size) / child.seconds).toFixed(0),
+      cpuSeconds: +child.cpuSeconds.toFixed(2),
+      MBpsCpu: +(mb(size) / child.cpuSeconds).toFixed(1),
       rssMB: +((p.rssKiB ?? child.maxRssKiB) / 1024).toFixed(0),
       crashes: child.crashes,
       boots: child.boots,
@@ -122,5 +127,5 @@ console.log(
 console.log("|---|---|---|---|---|---|---|");
 for (const r of rows)
   console.log(
-    `| ${r.log} | ${r.sizeMB} MB | ${r.grep.MBps} MB/s, ${r.grep.rssMB ?? "?"} MB | ${r.parse.MBps} MB/s, ${r.parse.rssMB} MB | ${(r.parse.MBps / r.grep.MBps).toFixed(2)}× | ${r.analyze.seconds} s, ${r.analyze.rssMB ?? "?"} MB | ${r.parse.crashes}, ${r.parse.boots}, ${r.parse.rebootLoops} |`,
+    `| ${r.log} | ${r.sizeMB} MB | ${r.grep.MBps} MB/s, ${r.grep.rssMB ?? "?"} MB | ${r.parse.MBps} MB/s, ${r.parse.MBpsCpu} MB/s, ${r.parse.rssMB} MB | ${(r.parse.MBps / r.grep.MBps).toFixed(2)}× | ${r.analyze.seconds} s, ${r.analyze.rssMB ?? "?"} MB | ${r.parse.crashes}, ${r.parse.boots}, ${r.parse.rebootLoops} |`,
   );
