@@ -275,6 +275,10 @@ class StreamingParser implements LogParser {
     // of a chunk holding one crash still skip the copy.
     if (chunk.length > PIECE) {
       for (let i = 0; i < chunk.length; i += PIECE) this.pushPiece(chunk.slice(i, i + PIECE));
+      // What is kept of a large chunk is only its tail: copy it, so the chunk itself (a large
+      // object V8 frees only in a full collection) is not kept alive by a view.
+      if (this.parts.length === 0 && this.buf.length > 0) this.buf = ` ${this.buf}`.slice(1);
+      this.bannerText = undefined;
       return;
     }
     this.pushPiece(chunk);
