@@ -51,7 +51,8 @@ oracle() { # file name: write the oracle answers for one fixture
   readelf -l -W "$f" >"$out/$n.segments.txt" 2>&1 || true
   readelf -p .modinfo "$f" >"$out/$n.modinfo.txt" 2>&1 || true
   : >"$out/$n.reloc.txt"
-  for s in $(readelf -S -W "$f" | sed -n 's/^ *\[ *[0-9]*\] \(\.z\?debug_[a-z_.]*\) .*/\1/p'); do
+  # By section number: type units put several same-named sections (.debug_types, .debug_info) in one object.
+  for s in $(readelf -S -W "$f" | sed -n 's/^ *\[ *\([0-9]*\)\] \.z\?debug_[a-z_.]* .*/\1/p'); do
     readelf -z -R "$s" "$f" >>"$out/$n.reloc.txt" 2>&1 || true
   done
 }
@@ -105,6 +106,13 @@ for spec in "${arches[0]}" "${arches[4]}" "${arches[3]}"; do
   oracle "$out/$name-zdebug.ko" "$name-zdebug.ko"
   "${prefix}objcopy" --compress-debug-sections=zlib "$out/$name.elf" "$out/$name-zlib.elf"
   oracle "$out/$name-zlib.elf" "$name-zlib.elf"
+  # Type units (-fdebug-types-section): one COMDAT group per type, each with its own .debug_types
+  # (DWARF 4) or .debug_info (DWARF 5) section, so an object holds several sections of one name.
+  for v in 4 5; do
+    # shellcheck disable=SC2086
+    $cc $base -gdwarf-$v -fdebug-types-section $flags -c a.c -o "$out/$name-types$v.o"
+    oracle "$out/$name-types$v.o" "$name-types$v.o"
+  done
 done
 
 # Extended numbering (gABI, "Sections" and "Program Header"): e_shnum = 0 with the count in section 0's
@@ -113,7 +121,7 @@ done
 # little-endian 64-bit and 32-bit executable; readelf reads the copies as the originals.
 le() { # value byte-count: the value as little-endian bytes
   local v=$1 n=$2 i
-  for ((i = 0; i < n; i++)); do printf "\\x%02x" $(((v >> (8 * i)) & 255)); done
+  for ((i = 0; i < n; i++)); do printf '\\x%02x' $(((v >> (8 * i)) & 255)); done
 }
 put() { # file offset value byte-count
   # shellcheck disable=SC2059

@@ -92,6 +92,17 @@ export class ElfDebugSections implements DebugSections {
     return undefined;
   }
 
+  /**
+   * Every ELF section behind a DWARF section name. A relocatable object can hold several of one name:
+   * type units go to COMDAT groups, one `.debug_types` (DWARF 4) or `.debug_info` (DWARF 5) section
+   * per group. They are read as a linker would lay them out, one after the other.
+   */
+  findAll(name: string): ElfSection[] {
+    const direct = this.elf.sectionsNamed(name).filter((x) => x.type !== SHT_NOBITS);
+    if (direct.length > 0 || !name.startsWith(".debug")) return direct;
+    return this.elf.sectionsNamed(`.z${name.slice(1)}`).filter((x) => x.type !== SHT_NOBITS);
+  }
+
   /** Names of the debug sections present, in `.debug_*` spelling. */
   names(): string[] {
     const out: string[] = [];
@@ -104,7 +115,8 @@ export class ElfDebugSections implements DebugSections {
   }
 
   sectionSize(name: string): number | undefined {
-    return this.find(name)?.dataSize;
+    const all = this.findAll(name);
+    return all.length === 0 ? undefined : all.reduce((n, x) => n + x.dataSize, 0);
   }
 
   private needsBuild(s: ElfSection): boolean {
@@ -112,19 +124,52 @@ export class ElfDebugSections implements DebugSections {
   }
 
   async section(name: string): Promise<Uint8Array | undefined> {
-    const s = this.find(name);
+    const secs = this.findAll(name);
+    const s = secs[0];
     if (!s) return undefined;
+    if (secs.length > 1) return this.joined(name, secs);
     if (!this.needsBuild(s)) return this.elf.sectionData(s);
     return this.build(s);
   }
 
   async sectionRange(name: string, offset: number, length: number): Promise<Uint8Array> {
-    const s = this.find(name);
+    const secs = this.findAll(name);
+    const s = secs[0];
     if (!s) throw new OopsError("E_DWARF_MISSING", `no ${name} section`);
-    if (!this.needsBuild(s)) return this.elf.sectionDataRange(s, offset, length);
-    const all = await this.build(s);
+    if (secs.length === 1 && !this.needsBuild(s)) return this.elf.sectionDataRange(s, offset, length);
+    const all = secs.length > 1 ? await this.joined(name, secs) : await this.build(s);
     const start = Math.max(0, Math.min(offset, all.length));
     return all.subarray(start, Math.max(start, Math.min(all.length, offset + Math.max(0, length))));
+  }
+
+  /** Same-named sections, each decompressed and relocated, concatenated in section order. */
+  private joined(name: string, secs: ElfSection[]): Promise<Uint8Array> {
+    const key = `joined:${name}`;
+    const hit = this.built.get(key);
+    if (hit) return hit;
+    const total = secs.reduce((n, x) => n + x.dataSize, 0);
+    const p = (async () => {
+      // Built first, allocated after: a compressed part's size is only a claim until decompressed.
+      const parts: Uint8Array[] = [];
+      for (const x of secs)
+        parts.push(this.needsBuild(x) ? await this.buildUncached(x) : await this.elf.sectionData(x));
+      const out = new Uint8Array(parts.reduce((n, x) => n + x.length, 0));
+      let at = 0;
+      for (const part of parts) {
+        out.set(part, at);
+        at += part.length;
+      }
+      return out;
+    })();
+    if (this.builtBytes + total <= this.budget) {
+      this.built.set(key, p);
+      this.builtBytes += total;
+      p.catch(() => {
+        this.built.delete(key);
+        this.builtBytes -= total;
+      });
+    }
+    return p;
   }
 
   private build(s: ElfSection): Promise<Uint8Array> {
