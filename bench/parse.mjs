@@ -122,7 +122,7 @@ for (const log of logs) {
 console.log(JSON.stringify(rows, null, 2));
 console.log("");
 console.log(
-  "| log | size | grep -c (MB/s, RSS) | parse (MB/s, RSS) | parse / grep | analyze --json (s, RSS) | crashes, boots, loops |",
+  "| log | size | grep -c (MB/s, RSS) | parse (MB/s wall, MB/s CPU, RSS) | parse / grep | analyze --json (s, RSS) | crashes, boots, loops |",
 );
 console.log("|---|---|---|---|---|---|---|");
 for (const r of rows)
