@@ -39,6 +39,18 @@ const USER_TOP: Partial<Record<ArchId, bigint>> = {
   mips32: 0x80000000n,
 };
 
+/**
+ * Lowest kernel address per 64-bit arch, where the gap between user space and it is architecturally
+ * unmapped: PowerPC64 kernel regions start at 0xc000000000000000 (arch/powerpc/include/asm/book3s/64/
+ * pgtable.h), AArch64 kernel VAs have the top 12 bits set even with 52-bit VAs, RISC-V Sv57 kernel
+ * space starts at 0xff00000000000000.
+ */
+const KERNEL_BOTTOM: Partial<Record<ArchId, bigint>> = {
+  ppc64: 0xc000000000000000n,
+  arm64: 0xfff0000000000000n,
+  riscv64: 0xff00000000000000n,
+};
+
 export function explainCrash(crash: Crash, instructions: Instruction[]): Explanation {
   const unknowns: string[] = [];
   const notes: string[] = [];
@@ -99,6 +111,25 @@ export function explainCrash(crash: Crash, instructions: Instruction[]): Explana
   if (fx.control === "trap" || isTrapMnemonic(faulting.mnemonic)) {
     return { steps: [], verdict: trapVerdict(crash, faulting), unknowns, notes };
   }
+  // MIPS bus errors (ExcCode 6 IBE / 7 DBE) are imprecise: EPC may be past the access that caused
+  // them (MIPS64 Vol. III, "Bus Error Exception"). Take the nearest preceding access in the region.
+  const excCode = cause === undefined ? undefined : Number((cause >> 2n) & 0x1fn);
+  const busError = arch.startsWith("mips") && (excCode === 6 || excCode === 7);
+  if (!fx.mem && busError) {
+    for (let j = f - 1; j >= slice.start && j >= f - 4; j--) {
+      if (!slice.effects[j]?.mem) continue;
+      notes.push(
+        `bus errors are imprecise: the marked ${text(faulting)} has no memory operand, so the nearest preceding access ${text(instructions[j])} is taken`,
+      );
+      const s2 = new Slice(sem, instructions, j, regs);
+      const fx2 = s2.effects[j] as Effect & { mem: NonNullable<Effect["mem"]> };
+      const access = computeAccess(s2, j, fx2, fault);
+      const steps: Step[] = [];
+      const seen = new Set<string>();
+      for (const r of [fx2.mem.mem.base, fx2.mem.mem.index]) if (r) explainReg(s2, r, j, 0, steps, seen);
+      return { access, steps, verdict: busVerdict(access, excCode), unknowns, notes };
+    }
+  }
   if (!fx.mem) {
     unknowns.push(`the faulting instruction ${text(faulting)} has no memory operand this table models`);
     return { steps: [], verdict: addressOnlyVerdict(arch, fault, crash, unknowns), unknowns, notes };
@@ -116,6 +147,12 @@ export function explainCrash(crash: Crash, instructions: Instruction[]): Explana
         `the reported address ${hx(fault)} is where the CPU tried to push the exception frame ((rsp & ~0xf) - 8); the access itself at ${hx(access.effectiveAddress ?? 0n)} is below the stack too`,
       );
     }
+  }
+  if (busError) {
+    const steps: Step[] = [];
+    const seen = new Set<string>();
+    for (const r of [m.base, m.index]) if (r) explainReg(slice, r, f, 0, steps, seen);
+    return { access, steps, verdict: busVerdict(access, excCode), unknowns, notes };
   }
   const mis = misaligned(arch, access, crash);
   if (mis) {
@@ -151,6 +188,31 @@ function misaligned(arch: ArchId, a: Access, crash: Crash): Verdict | undefined 
     kind: "misaligned",
     pointer: addr,
     text: `misaligned ${a.size}-byte ${a.kind} at ${hx(addr)} (not a multiple of ${a.size}): a pointer into the middle of an object, or packed data accessed with a wide load`,
+  };
+}
+
+/**
+ * A MIPS bus error: the access reached the bus and the device (or memory controller) signalled an
+ * error, typically an MMIO register of a device that is powered down, in reset or absent. The
+ * physical address follows from the unmapped segments: KSEG0/KSEG1 keep the low 29 bits, XKPHYS the
+ * low 59 (MIPS64 Vol. III, "Address Space").
+ */
+function busVerdict(a: Access, excCode: number | undefined): Verdict {
+  const ea = a.effectiveAddress;
+  const what = excCode === 6 ? "instruction bus error (IBE)" : "data bus error (DBE)";
+  if (ea === undefined) return { kind: "bus-error", text: `${what}: the address of the access is unknown` };
+  const e32 = BigInt.asUintN(32, ea);
+  const sext = ea < 0x100000000n || BigInt.asIntN(64, ea) === BigInt.asIntN(32, e32);
+  let phys: bigint | undefined;
+  if (sext && e32 >= 0x80000000n && e32 < 0xc0000000n) phys = e32 & 0x1fffffffn;
+  else if (ea >> 62n === 2n) phys = ea & 0x07ffffffffffffffn;
+  return {
+    kind: "bus-error",
+    pointer: ea,
+    text:
+      `${what} on the ${a.size ?? "?"}-byte ${a.kind} at ${hx(ea)}` +
+      (phys !== undefined ? ` (unmapped segment, physical ${hx(phys)})` : "") +
+      ": the bus rejected the access; usually an MMIO register of a device that is absent, powered down or in reset",
   };
 }
 
@@ -677,6 +739,14 @@ function addressOnlyVerdict(
     }
   }
   const userTop = arch ? USER_TOP[arch] : undefined;
+  const kernelBottom = arch ? KERNEL_BOTTOM[arch] : undefined;
+  if (userTop !== undefined && kernelBottom !== undefined && a >= userTop && a < kernelBottom && arch) {
+    return {
+      kind: "non-canonical",
+      pointer: ptr ?? a,
+      text: `${hx(a)} is in neither user space (below ${hx(userTop)}) nor kernel space (from ${hx(kernelBottom)}) on ${arch}: a corrupted or uninitialised pointer`,
+    };
+  }
   if (userTop !== undefined && a < userTop) {
     return {
       kind: "user-address",

@@ -13,7 +13,7 @@ import { parseLog } from "../oops/parse.js";
 
 /** The log part of a syzkaller report file (or the text unchanged). */
 export function logBody(text: string): string {
-  return /^TITLE:/.test(text) ? text.slice(text.indexOf("\n\n") + 2) : text;
+  return /^(TITLE:|# source:)/.test(text) ? text.slice(text.indexOf("\n\n") + 2) : text;
 }
 
 /** The first crash of a log, parsed by `parseLog`. */

@@ -55,6 +55,7 @@ export type VerdictKind =
   | "trap"
   | "bad-jump"
   | "address-mismatch"
+  | "bus-error"
   | "unknown";
 
 export interface Verdict {

@@ -67,6 +67,10 @@ const op3 =
     const v = bin(op, o.src(1), o.src(2));
     return fx([{ reg: o.rn(0), value: w32 ? ext(true, 32, v) : v }]);
   };
+/** 64-bit rotate left by a constant, as two shifts. */
+const rotl64 = (x: Expr, sh: bigint): Expr =>
+  sh === 0n ? x : bin("or", bin("shl", x, imm(sh)), bin("shr", x, imm(64n - sh)));
+
 const regsOf = (o: Ops): string[] => {
   const out: string[] = [];
   for (let i = 0; i < o.length; i++) if (o.isReg(i)) out.push(o.rn(i));
@@ -112,9 +116,26 @@ const rule: Record<string, Rule> = {
   extsw: (o) => fx([{ reg: o.rn(0), value: ext(true, 32, reg(o.rn(1))) }]),
   extsh: (o) => fx([{ reg: o.rn(0), value: ext(true, 16, reg(o.rn(1))) }]),
   extsb: (o) => fx([{ reg: o.rn(0), value: ext(true, 8, reg(o.rn(1))) }]),
-  rlwinm: (o) => fx([{ reg: o.rn(0), value: unknown("rotate and mask") }]),
-  rldicl: (o) => fx([{ reg: o.rn(0), value: unknown("rotate and mask") }]),
-  rldicr: (o) => fx([{ reg: o.rn(0), value: unknown("rotate and mask") }]),
+  // Rotate-and-mask (Power ISA Book I, "Fixed-Point Rotate and Shift Instructions"). Masks use IBM
+  // bit numbering (bit 0 = most significant): MASK(mb, me) keeps bits mb..me.
+  rldicl: (o) => fx([{ reg: o.rn(0), value: ext(false, 64 - Number(o.imm(3)), rotl64(o.src(1), o.imm(2))) }]),
+  rldicr: (o) => {
+    const me = o.imm(3);
+    return fx([{ reg: o.rn(0), value: bin("and", rotl64(o.src(1), o.imm(2)), imm(~((1n << (63n - me)) - 1n))) }]);
+  },
+  rldic: (o) => {
+    const sh = o.imm(2);
+    const v = ext(false, 64 - Number(o.imm(3)), rotl64(o.src(1), sh));
+    return fx([{ reg: o.rn(0), value: bin("and", v, imm(~((1n << sh) - 1n))) }]);
+  },
+  rlwinm: (o) => {
+    const [sh, mb, me] = [o.imm(2), o.imm(3), o.imm(4)];
+    if (mb > me) return fx([{ reg: o.rn(0), value: unknown("wrapping rotate mask") }]);
+    const low = ext(false, 32, o.src(1));
+    const rot = ext(false, 32, bin("or", bin("shl", low, imm(sh)), bin("shr", low, imm((32n - sh) % 32n))));
+    const mask = ((1n << (32n - mb)) - 1n) & ~((1n << (31n - me)) - 1n);
+    return fx([{ reg: o.rn(0), value: bin("and", rot, imm(mask)) }]);
+  },
   cmpd: (o) => fx([], { reads: regsOf(o) }),
   cmpdi: (o) => fx([], { reads: regsOf(o) }),
   cmpw: (o) => fx([], { reads: regsOf(o) }),
