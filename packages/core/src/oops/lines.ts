@@ -108,17 +108,27 @@ function scanCaller(s: string, i: number, end: number): number {
 }
 
 // The next ` login: ` at or after a position, remembered per input: a forward scan of a log then
-// searches the text once in all, instead of once per line.
+// searches the text once in all, instead of once per line. A caller that steps back (reading the
+// lines before a crash) gets a search bounded to the line instead, so it never rescans the log.
 let loginInput: string | undefined;
 let loginFrom = 0;
 let loginAt = -1;
-function nextLogin(s: string, j: number): number {
-  if (loginInput !== s || j < loginFrom || (loginAt >= 0 && loginAt < j)) {
+function nextLogin(s: string, j: number, end: number): number {
+  if (loginInput === s && j < loginFrom) return loginInLine(s, j, end);
+  if (loginInput !== s || (loginAt >= 0 && loginAt < j)) {
     loginInput = s;
     loginFrom = j;
     loginAt = s.indexOf(" login: ", j);
   }
   return loginAt;
+}
+
+function loginInLine(s: string, j: number, end: number): number {
+  for (let k = j; k + 8 <= end; k++) {
+    if (s.charCodeAt(k) === 108 /* l */ && s.startsWith("login: ", k) && k > j && s.charCodeAt(k - 1) === 32)
+      return k - 1;
+  }
+  return -1;
 }
 const DROPPED = /\*\* \d+ printk messages dropped \*\* /y;
 
@@ -126,7 +136,7 @@ const DROPPED = /\*\* \d+ printk messages dropped \*\* /y;
 function interleavedPrefix(s: string, i: number, end: number): number {
   let j = i;
   if (s.charCodeAt(j) === 42 /* * */ && at(DROPPED, s, j, end) !== null) j = DROPPED.lastIndex;
-  const k = nextLogin(s, j);
+  const k = nextLogin(s, j, end);
   if (k >= 0 && k < end && scanStamp(s, k + 8, end) > 0) return k + 8;
   return j < end && s.charCodeAt(j) === 91 && scanStamp(s, j, end) > 0 ? j : i;
 }

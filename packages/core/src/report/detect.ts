@@ -218,9 +218,42 @@ interface LogFacts {
   lastPanic: number;
 }
 
+const literalCache = new Map<RegExp, string>();
+/** The plain-text start of a pattern (up to its first special character, unescaping `\(` etc.). */
+export function literalPrefix(re: RegExp): string {
+  let lit = literalCache.get(re);
+  if (lit === undefined) {
+    lit = "";
+    const src = re.source;
+    let i = 0;
+    let last = 0; // length of `lit` before its last character was added
+    for (; i < src.length; i++) {
+      const c = src[i]!;
+      if (c === "\\" && i + 1 < src.length && /[^a-zA-Z0-9]/.test(src[i + 1]!)) {
+        last = lit.length;
+        lit += src[++i];
+      } else if (".*+?()[]{}|^$\\".includes(c)) {
+        break;
+      } else {
+        last = lit.length;
+        lit += c;
+      }
+    }
+    // A quantifier applies to the character before it, which then may not occur.
+    if (/[*?{]/.test(src[i] ?? "")) lit = lit.slice(0, last);
+    literalCache.set(re, lit);
+  }
+  return lit;
+}
+
 function logFacts(text: string): LogFacts {
   return {
-    suppressed: matchesAny(text, SUPPRESSIONS),
+    suppressed: SUPPRESSIONS.some((re) => {
+      // Most patterns open with plain text: a substring search rules them out far faster than the
+      // regular expression engine can scan a large log.
+      const lit = literalPrefix(re);
+      return (lit.length < 4 || text.includes(lit)) && re.test(text);
+    }),
     hangup: text.includes(CONSOLE_HANGUP),
     lastPanic: text.lastIndexOf("Kernel panic - not syncing"),
   };

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkCase, parseCorpusCase, summarise } from "./corpus.js";
 import { demangle } from "./demangle.js";
-import { containsCrash, findReports, parseReport } from "./detect.js";
+import { containsCrash, findReports, literalPrefix, parseReport } from "./detect.js";
 import { normaliseTitle, titleType } from "./title.js";
 
 const ROOT = join(import.meta.dirname, "../../../..");
@@ -157,6 +157,17 @@ describe("logs outside the corpus", () => {
     expect(findReports("[    0.000000] Linux version 6.1.0\n[    1.000000] Run /sbin/init as init process\n")).toEqual(
       [],
     );
+  });
+});
+
+describe("literal prefilter of suppression patterns", () => {
+  it("keeps only text every match must contain", () => {
+    // By regular-expression semantics: a quantified character may be absent, escapes are literal.
+    expect(literalPrefix(/Killed process .* \(sshd\)/)).toBe("Killed process ");
+    expect(literalPrefix(/\*\*\* stack smashing/)).toBe("*** stack smashing");
+    expect(literalPrefix(/abc?d/)).toBe("ab");
+    expect(literalPrefix(/ab\*c/)).toBe("ab*c");
+    expect(literalPrefix(/(x|y)z/)).toBe("");
   });
 });
 
