@@ -123,7 +123,7 @@ export function explainCrash(crash: Crash, instructions: Instruction[]): Explana
       );
       const s2 = new Slice(sem, instructions, j, regs);
       const fx2 = s2.effects[j] as Effect & { mem: NonNullable<Effect["mem"]> };
-      const access = computeAccess(s2, j, fx2, fault);
+      const access = computeAccess(s2, j, fx2, fault, faultName(arch, crash));
       const steps: Step[] = [];
       const seen = new Set<string>();
       for (const r of [fx2.mem.mem.base, fx2.mem.mem.index]) if (r) explainReg(s2, r, j, 0, steps, seen);
@@ -136,7 +136,7 @@ export function explainCrash(crash: Crash, instructions: Instruction[]): Explana
   }
 
   const m = fx.mem.mem;
-  const access = computeAccess(slice, f, fx, fault);
+  const access = computeAccess(slice, f, fx, fault, faultName(arch, crash));
   if (arch === "x86_64" && access.matchesFaultAddress === false && /stack guard page/.test(crash.report)) {
     const sp = regs.rsp;
     // Delivering the #PF pushes the exception frame on the same (full) stack: in 64-bit mode the CPU
@@ -216,6 +216,29 @@ function busVerdict(a: Access, excCode: number | undefined): Verdict {
   };
 }
 
+/** Where the kernel reports the fault address on each architecture (its register or message). */
+function faultName(arch: ArchId, crash: Crash): string {
+  if (/non-canonical address 0x/i.test(crash.report)) return "the #GP message's non-canonical address";
+  switch (arch) {
+    case "x86_64":
+    case "i386":
+      return "CR2";
+    case "arm64":
+    case "arm":
+      return "FAR, printed as the virtual address";
+    case "mips32":
+    case "mips64":
+      return "BadVA";
+    case "ppc32":
+    case "ppc64":
+      return "DAR";
+    case "riscv64":
+      return "badaddr (stval)";
+    default:
+      return "the printed address";
+  }
+}
+
 /** The fault address as reported, ignoring CR2 for #GP (a general protection fault does not load CR2). */
 function reportedFaultAddress(crash: Crash, notes: string[]): bigint | undefined {
   // x86 #GP prints no CR2 but, since v5.5, "probably for non-canonical address 0x…"
@@ -256,7 +279,7 @@ function mipsCause(regs: Record<string, bigint>, notes: string[]): void {
   notes.push(`Cause ${hx(c)}: ExcCode ${code}${name ? ` = ${name}` : ""}`);
 }
 
-function computeAccess(slice: Slice, f: number, fx: Effect, fault: bigint | undefined): Access {
+function computeAccess(slice: Slice, f: number, fx: Effect, fault: bigint | undefined, name: string): Access {
   const mem = fx.mem as NonNullable<Effect["mem"]>;
   const m = mem.mem;
   const parts: string[] = [];
@@ -304,14 +327,14 @@ function computeAccess(slice: Slice, f: number, fx: Effect, fault: bigint | unde
     a.text = `${formula} = ${hx(ea)}; the kernel did not print the fault address, so it cannot be checked`;
   } else if (ea === fault) {
     a.matchesFaultAddress = true;
-    a.text = `${formula} = ${hx(ea)}, which is the reported fault address`;
+    a.text = `${formula} = ${hx(ea)}, which is the reported fault address (${name})`;
   } else if (size !== undefined && fault > ea && fault < ea + BigInt(size)) {
     // An access that crosses into an unmapped page faults at the first byte of that page.
     a.matchesFaultAddress = true;
-    a.text = `${formula} = ${hx(ea)}; the ${size}-byte access reaches ${hx(fault)}, the reported fault address (the first byte on the next page)`;
+    a.text = `${formula} = ${hx(ea)}; the ${size}-byte access reaches ${hx(fault)}, the reported fault address (${name}; the first byte on the next page)`;
   } else {
     a.matchesFaultAddress = false;
-    a.text = `${formula} = ${hx(ea)}, but the reported fault address is ${hx(fault)}: they disagree`;
+    a.text = `${formula} = ${hx(ea)}, but the reported fault address (${name}) is ${hx(fault)}: they disagree`;
   }
   return a;
 }

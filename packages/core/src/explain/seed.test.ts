@@ -27,6 +27,10 @@ describe("seed: rlb_arp_recv NULL rx_hashtbl", () => {
     expect(a).toBeDefined();
     if (!a) return;
     expect(insns[a.instruction]?.mnemonic).toBe("lbu");
+    // CASE.md step 2: `epc : ffffffffc0445a10 rlb_arp_recv+0x128/0x228 [bonding]`.
+    const epc = /epc : ([0-9a-f]{16}) rlb_arp_recv\+0x128\//.exec(log)?.[1];
+    expect(epc).toBeDefined();
+    expect(insns[a.instruction]?.address).toBe(BigInt(`0x${epc}`));
     expect(a.kind).toBe("load");
     expect(a.size).toBe(1);
     expect(a.base).toBe("s1");
