@@ -23,7 +23,6 @@ export function nameAt(table: Uint8Array, offset: number, base = 0): string {
   }
   if (end >= table.length) throw new OopsError("E_UNTERMINATED_STRING", undefined, base + offset);
   if (!ascii || end - offset > 1024) return utf8.decode(table.subarray(offset, end));
-  let s = "";
-  for (let i = offset; i < end; i++) s += String.fromCharCode(table[i]!);
-  return s;
+  // One call over the code units, not one string per character.
+  return String.fromCharCode.apply(null, table.subarray(offset, end) as unknown as number[]);
 }
