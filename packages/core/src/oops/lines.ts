@@ -23,7 +23,7 @@
  * non-UTF-8 input arrives here as replacement characters and needs no special care. The scanner
  * does no per-character work on plain lines: prefixes are tried with sticky regular expressions only
  * when the first character can start one, and `\r` / ESC removal only runs when the line contains
- * them. Measured at about 130 MB/s over the syzkaller corpus repeated to 200 MB (one core).
+ * them. `node bench/lines.mjs` measures it (figures in bench/README.md).
  */
 
 import { type TextOffset, textOffset } from "../types.js";

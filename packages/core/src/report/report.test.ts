@@ -160,6 +160,62 @@ describe("logs outside the corpus", () => {
   });
 });
 
+describe("damaged logs", () => {
+  // Deterministic mutations of real logs (lines dropped, duplicated, cut, joined, junk inserted): the
+  // detector must neither throw nor hang, and every report must stay inside the text with a title.
+  let seed = 12345;
+  const rnd = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const names = readdirSync(REPORT_DIR)
+    .filter((n) => /^\d+$/.test(n))
+    .sort((a, b) => Number(a) - Number(b))
+    .filter((_, i) => i % 15 === 0);
+
+  it(`keeps its invariants on ${names.length * 8} mutated corpus logs`, () => {
+    const t0 = performance.now();
+    let reports = 0;
+    for (const name of names) {
+      const lines = load(name).log.split("\n");
+      for (let k = 0; k < 8; k++) {
+        const m = [...lines];
+        for (let e = 0; e < 6 && m.length > 1; e++) {
+          const i = rnd(m.length);
+          switch (rnd(5)) {
+            case 0:
+              m.splice(i, 1);
+              break;
+            case 1:
+              m.splice(i, 0, m[i]!);
+              break;
+            case 2:
+              m[i] = m[i]!.slice(0, rnd(m[i]!.length + 1));
+              break;
+            case 3:
+              m.splice(i, 2, `${m[i]}${m[i + 1] ?? ""}`);
+              break;
+            default:
+              m.splice(i, 0, String.fromCharCode(...Array.from({ length: rnd(80) }, () => rnd(256))));
+          }
+        }
+        const text = m.join(rnd(2) === 0 ? "\n" : "\r\n");
+        for (const r of findReports(text)) {
+          reports++;
+          expect(r.start).toBeGreaterThanOrEqual(0);
+          expect(r.end).toBeGreaterThanOrEqual(r.start);
+          expect(r.end).toBeLessThanOrEqual(text.length);
+          expect(r.signature.title.length).toBeGreaterThan(0);
+          expect(r.signature.title.length).toBeLessThanOrEqual(120);
+        }
+      }
+    }
+    expect(reports).toBeGreaterThan(names.length);
+    // Generous: the corpus itself runs in about a second; a backtracking blow-up would take minutes.
+    expect(performance.now() - t0).toBeLessThan(20_000);
+  });
+});
+
 describe("literal prefilter of suppression patterns", () => {
   it("keeps only text every match must contain", () => {
     // By regular-expression semantics: a quantified character may be absent, escapes are literal.
