@@ -7,7 +7,8 @@
 //   warm 40   ours only: the same 40-address trace again in a process that keeps its index
 //             (median of 50 repetitions), what a service or the web UI pays per oops
 // Addresses are random points inside sized text symbols (`nm -S`, seeded: scripts/kernel/compare.mjs).
-// Every process reads addresses from stdin and prints frames (`-f -i` style; ours through the CLI's
+// Wall and CPU (user + system) time are both reported: on a shared, loaded machine CPU time is the
+// steadier of the two. Every process reads addresses from stdin and prints frames (`-f -i` style; ours through the CLI's
 // file source and the core symbolizer, in a child). Peak RSS comes from `/usr/bin/time -f %M`. The page
 // cache is warmed first, so "cold" means a new process, not a cold disk.
 //
@@ -72,15 +73,16 @@ if (!existsSync("/usr/bin/time")) throw new Error("needs /usr/bin/time (Debian p
 /** Runs one process under /usr/bin/time with `input` on stdin: wall seconds, peak RSS MiB, stderr. */
 function measure(cmd, argv, input) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync("/usr/bin/time", ["-f", "__TIME__ %e %M", cmd, ...argv], {
+  const r = spawnSync("/usr/bin/time", ["-f", "__TIME__ %e %M %U %S", cmd, ...argv], {
     input,
     encoding: "utf8",
     maxBuffer: 1 << 30,
   });
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0) throw new Error(`${cmd} exited ${r.status}: ${r.stderr.slice(0, 400)}`);
-  const m = /__TIME__ ([\d.]+) (\d+)/.exec(r.stderr);
-  return { wall, rssMiB: m ? Number(m[2]) / 1024 : Number.NaN, stderr: r.stderr, stdout: r.stdout };
+  const m = /__TIME__ ([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(r.stderr);
+  const cpu = m ? Number(m[3]) + Number(m[4]) : Number.NaN;
+  return { wall, cpu, rssMiB: m ? Number(m[2]) / 1024 : Number.NaN, stderr: r.stderr, stdout: r.stdout };
 }
 
 const tools = {
@@ -105,7 +107,10 @@ for (const [name, fn] of Object.entries(tools)) {
   runs.sort((a, b) => a.wall - b.wall);
   const cold40 = runs[1];
   const big = fn(bulk);
-  const r = { cold40: { wall: cold40.wall, rssMiB: cold40.rssMiB }, cold10k: { wall: big.wall, rssMiB: big.rssMiB } };
+  const r = {
+    cold40: { wall: cold40.wall, cpu: cold40.cpu, rssMiB: cold40.rssMiB },
+    cold10k: { wall: big.wall, cpu: big.cpu, rssMiB: big.rssMiB },
+  };
   const ours = /__OURS__ (.*)/.exec(cold40.stderr);
   if (ours) r.warm40Ms = JSON.parse(ours[1]).warmMedianMs;
   results[name] = r;
@@ -114,12 +119,12 @@ for (const [name, fn] of Object.entries(tools)) {
 
 const fmt = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : "-");
 const rows = [
-  "| tool | cold 40: wall s | cold 40: peak RSS MiB | 10k: wall s | 10k: peak RSS MiB | warm 40: ms |",
-  "|---|---:|---:|---:|---:|---:|",
+  "| tool | cold 40: wall s | cold 40: CPU s | cold 40: peak RSS MiB | 10k: wall s | 10k: CPU s | 10k: peak RSS MiB | warm 40: ms |",
+  "|---|---:|---:|---:|---:|---:|---:|---:|",
 ];
 for (const [name, r] of Object.entries(results))
   rows.push(
-    `| ${name} | ${fmt(r.cold40.wall)} | ${fmt(r.cold40.rssMiB, 0)} | ${fmt(r.cold10k.wall)} | ${fmt(r.cold10k.rssMiB, 0)} | ${r.warm40Ms === undefined ? "-" : fmt(r.warm40Ms, 2)} |`,
+    `| ${name} | ${fmt(r.cold40.wall)} | ${fmt(r.cold40.cpu)} | ${fmt(r.cold40.rssMiB, 0)} | ${fmt(r.cold10k.wall)} | ${fmt(r.cold10k.cpu)} | ${fmt(r.cold10k.rssMiB, 0)} | ${r.warm40Ms === undefined ? "-" : fmt(r.warm40Ms, 2)} |`,
   );
 const o = results.oopscope;
 const l = results["llvm-symbolizer"];
@@ -127,10 +132,10 @@ const g = results["addr2line -f -i"];
 const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}x` : "-");
 rows.push(
   "",
-  `ours / llvm-symbolizer: cold 40 wall ${ratio(o?.cold40.wall, l?.cold40.wall)}, peak ${ratio(o?.cold40.rssMiB, l?.cold40.rssMiB)}; ` +
-    `10k wall ${ratio(o?.cold10k.wall, l?.cold10k.wall)}, peak ${ratio(o?.cold10k.rssMiB, l?.cold10k.rssMiB)}`,
-  `ours / addr2line: cold 40 wall ${ratio(o?.cold40.wall, g?.cold40.wall)}, peak ${ratio(o?.cold40.rssMiB, g?.cold40.rssMiB)}; ` +
-    `10k wall ${ratio(o?.cold10k.wall, g?.cold10k.wall)}, peak ${ratio(o?.cold10k.rssMiB, g?.cold10k.rssMiB)}`,
+  `ours / llvm-symbolizer: cold 40 wall ${ratio(o?.cold40.wall, l?.cold40.wall)}, CPU ${ratio(o?.cold40.cpu, l?.cold40.cpu)}, peak ${ratio(o?.cold40.rssMiB, l?.cold40.rssMiB)}; ` +
+    `10k wall ${ratio(o?.cold10k.wall, l?.cold10k.wall)}, CPU ${ratio(o?.cold10k.cpu, l?.cold10k.cpu)}, peak ${ratio(o?.cold10k.rssMiB, l?.cold10k.rssMiB)}`,
+  `ours / addr2line: cold 40 wall ${ratio(o?.cold40.wall, g?.cold40.wall)}, CPU ${ratio(o?.cold40.cpu, g?.cold40.cpu)}, peak ${ratio(o?.cold40.rssMiB, g?.cold40.rssMiB)}; ` +
+    `10k wall ${ratio(o?.cold10k.wall, g?.cold10k.wall)}, CPU ${ratio(o?.cold10k.cpu, g?.cold10k.cpu)}, peak ${ratio(o?.cold10k.rssMiB, g?.cold10k.rssMiB)}`,
 );
 console.log(rows.join("\n"));
 mkdirSync(join(root, "bench/out"), { recursive: true });

@@ -49,7 +49,7 @@ t2=$(date +%s%N)
 
 echo "$KERNEL_ABI" > "$release/ABI"
 ms() { echo "$(( $1 / 1000000000 )).$(( ($1 / 100000000) % 10 ))"; }
-echo "fetch-debian-dbg: download $(ms $((t1 - t0))) s, extract $(ms $((t2 - t1))) s, deb $(stat -c %s "$deb") bytes" \
+echo "fetch-debian-dbg: download $(ms $((t1 - t0))) s, extract $(ms $((t2 - t1))) s, deb $(stat -L -c %s "$deb") bytes" \
   | tee "$release/TIMING" >&2
 if [[ "${KEEP_DEB:-0}" != 1 ]]; then rm -f "$deb"; fi
 echo "$cache/$release"
