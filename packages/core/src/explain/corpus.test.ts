@@ -124,6 +124,17 @@ describe("explain on real syzkaller logs", () => {
     expect(ex.verdict.kind).toBe("stack-guard");
   });
 
+  it("315 (x86-64 double fault): push r9 at rsp - 8 just below the stack, CR2 says the same", () => {
+    // objdump: 41 51   push r9   <- faulting
+    const { log, ex } = run(315, "x86_64", "double-fault");
+    const rsp = logged(log, /RSP: 0000:([0-9a-f]{16})/);
+    expect(ex.access?.kind).toBe("store");
+    expect(ex.access?.effectiveAddress).toBe(rsp - 8n);
+    // #DF does not define CR2, so it is not used as the fault address; here it agrees anyway.
+    expect(logged(log, /CR2: ([0-9a-f]{16})/)).toBe(rsp - 8n);
+    expect(ex.verdict.kind).toBe("stack-guard");
+  });
+
   it("576 (x86-64 kernel BUG): the faulting instruction is ud2, a deliberate trap", () => {
     const { log, ex } = run(576, "x86_64", "bug");
     expect(log).toMatch(/invalid opcode/);

@@ -247,7 +247,7 @@ function reportedFaultAddress(crash: Crash, notes: string[]): bigint | undefined
   if (nc?.[1]) return BigInt(nc[1]);
   // A stack-guard hit on x86-64 is caught by the double fault its page fault causes; CR2 holds the
   // address (older kernels print it hashed by %p, so CR2 is the reliable copy).
-  if (/stack guard page was hit/.test(crash.report) || crash.kind === "double-fault") {
+  if (/stack guard page was hit/.test(crash.report)) {
     if (crash.registers.cr2 !== undefined) return crash.registers.cr2;
     const sg = /stack guard page was hit at ([0-9a-f]{8,16})/.exec(crash.report);
     if (sg?.[1]) return BigInt(`0x${sg[1]}`);
@@ -630,8 +630,9 @@ function accessVerdict(
       pointer: root.v,
       fieldOffset: slice.u(field),
       text:
-        `the pointer is ${hx(root.v)} (${rootText(slice, root)}), a small integer rather than an address: ` +
-        `a NULL pointer with low tag bits set, or an integer used as a pointer; the access is at offset ${hx(slice.u(field))} from it`,
+        `the pointer is ${hx(root.v)} (${rootText(slice, root)}), a small value rather than an address: ` +
+        `NULL plus a field offset added before this code (&p->field with p == NULL), a NULL pointer with tag bits, ` +
+        `or an integer used as a pointer; the access is at offset ${hx(slice.u(field))} from it`,
     };
   }
   const ptr = root?.k === "root" ? root.v : undefined;
