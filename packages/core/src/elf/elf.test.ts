@@ -193,6 +193,28 @@ describe.each(fixtures)("%s", (name) => {
       expect(sym?.value).toBe(value);
       expect(sym?.shndx).toBe(shndx);
     }
+    // Padding between a function's end and the next function belongs to the function, with the
+    // distance to the next symbol as size (what kallsyms prints for an address there).
+    let padded = 0;
+    for (const m of funcs) {
+      let value = BigInt(`0x${m[2]}`);
+      if (arm) value &= ~1n;
+      const end = value + BigInt(m[3]!);
+      const starts = rows
+        .filter(
+          (r) => r[7] === m[7] && (r[4] === "FUNC" || (r[4] === "NOTYPE" && r[8] !== "" && !/^(\$|\.L)/.test(r[8]!))),
+        )
+        .map((r) => (arm && r[4] === "FUNC" ? BigInt(`0x${r[2]}`) & ~1n : BigInt(`0x${r[2]}`)))
+        .filter((v) => v >= end)
+        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      const next = starts[0];
+      if (next === undefined || next === end) continue;
+      const hit = table.lookup(end, rel ? Number(m[7]) : undefined);
+      expect(hit?.symbol.value).toBe(value);
+      expect(hit?.size).toBe(next - value);
+      padded++;
+    }
+    if (elf.machine === 62 && !oneUnit) expect(padded).toBeGreaterThan(0);
     // The two static `helper`s (a.c and b.c) are told apart by size.
     const helpers = funcs.filter((m) => m[8] === "helper");
     if (oneUnit) return;

@@ -199,7 +199,8 @@ export class SymbolTable {
   /**
    * The code symbol containing `address`. For relocatable objects (where values are section offsets)
    * pass the section index. A symbol with st_size covers [value, value+size); one without covers up to
-   * the next symbol, as kallsyms does.
+   * the next symbol, as kallsyms does; so does a sized one for the padding between its end and the
+   * next symbol (then `size` is that distance, the size the kernel prints).
    */
   lookup(address: bigint, sectionIndex?: number): SymbolHit | undefined {
     const code = this.code;
@@ -214,26 +215,34 @@ export class SymbolTable {
       if (before) lo = mid + 1;
       else hi = mid;
     }
-    // Walk back over symbols starting at or below the address; the first (closest) sized symbol that
-    // contains it wins, else the closest unsized one whose span reaches it.
-    for (let i = lo - 1; i >= 0; i--) {
-      const s = code[i]!;
-      if (rel && s.shndx !== sectionIndex) break;
+    if (lo === 0) return undefined;
+    const nearest = this.firstAt(lo - 1);
+    const near = code[nearest]!;
+    if (rel && near.shndx !== sectionIndex) return undefined;
+    const span = this.spans[nearest]!;
+    // 1. A sized symbol starting at the closest start below the address and containing it.
+    for (let k = nearest; k < lo; k++) {
+      const t = code[k]!;
+      if (t.size > 0n && address < t.value + t.size) return { symbol: t, offset: address - t.value, size: t.size };
+    }
+    // 2. An unsized symbol there (an assembly label, possibly inside a function) reaching the address:
+    // kallsyms, which knows only starts, names this one too.
+    if (near.size === 0n && (span === 0n || address < near.value + span))
+      return { symbol: near, offset: address - near.value, size: span };
+    // 3. A sized symbol further back that encloses the address (nested symbols). Bounded: a few
+    // groups back, so an address in a gap never costs a walk over the whole table.
+    for (let i = nearest - 1, groups = 0; i >= 0 && groups < 64; groups++) {
       const first = this.firstAt(i);
-      const best = code[first]!;
+      if (rel && code[first]!.shndx !== sectionIndex) break;
       for (let k = first; k <= i; k++) {
         const t = code[k]!;
         if (t.size > 0n && address < t.value + t.size) return { symbol: t, offset: address - t.value, size: t.size };
       }
-      if (best.size === 0n) {
-        const span = this.spans[first]!;
-        if (span === 0n || address < best.value + span)
-          return { symbol: best, offset: address - best.value, size: span };
-      }
-      // Nested/overlapping sizes are rare; only look further back if this start is within reach.
-      i = first;
-      if (address - best.value > 0x1000000n) break;
+      i = first - 1;
     }
+    // 4. Padding after a sized function, before the next symbol: kallsyms prints the function, with
+    // the distance to the next symbol as its size.
+    if (span !== 0n && address < near.value + span) return { symbol: near, offset: address - near.value, size: span };
     return undefined;
   }
 
