@@ -8,9 +8,10 @@
  * In a relocatable object every section starts at 0, so `.text` and `.init.text` code would share
  * addresses in the DWARF. By default ("packed" layout) each allocated section gets its own base —
  * its sh_addr when a tool has set them apart (LLVM's object reader adds sh_addr to ET_REL symbol
- * values too; `ld -r` leaves overlapping leftovers such as MIPS's .MIPS.options at 0x18), otherwise consecutive, aligned to sh_addralign, from 0 in section order — and
- * `sectionAddress()` reports it, so `section`+offset queries stay apart. The "zero" layout keeps
- * every section at 0, as GNU readelf -R shows relocated contents.
+ * values too; `ld -r` leaves overlapping leftovers such as MIPS's .MIPS.options at 0x18), otherwise
+ * consecutive, aligned to sh_addralign, from 0 in section order — and `sectionAddress()` reports it,
+ * so `section`+offset queries stay apart. The "zero" layout keeps every section at 0, as GNU
+ * readelf -R shows relocated contents.
  */
 
 import type { DebugSections } from "../dwarf/sections.js";
