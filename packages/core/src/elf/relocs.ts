@@ -3,8 +3,8 @@
  * non-allocated section, so that DWARF in a module reads the same as in a linked file: references
  * between debug sections become section offsets, and code addresses become offsets into their own
  * section (every section of an ET_REL object is taken to start at address 0, as `addr2line -j` and
- * `llvm-symbolizer` do, unless the caller lays sections out at their own bases). Entry formats are the gABI's Elf32/Elf64 Rel and Rela; each machine's types
- * come from its psABI, cited at its table. The relocation types met in debug sections are data
+ * `llvm-symbolizer` do, unless the caller lays sections out at their own bases). Entry formats are
+ * the gABI's Elf32/Elf64 Rel and Rela; each machine's types come from its psABI, cited at its table. The relocation types met in debug sections are data
  * relocations (absolute, PC-relative, TLS-offset, and RISC-V's ADD/SUB/SET arithmetic); a type not in
  * the table is refused with an error naming it, never silently skipped.
  */
