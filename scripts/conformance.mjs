@@ -61,6 +61,8 @@ for (const s of summary) {
           return o.title === "" ? "(no crash)" : o.title;
         case "altTitles":
           return JSON.stringify(o.altTitles);
+        case "report":
+          return "(extracted report text differs)";
         default:
           return JSON.stringify(o[s.field]);
       }

@@ -91,7 +91,7 @@ export function parseCorpusCase(raw: string): CorpusCase {
   return c;
 }
 
-/** The fields compared; `frame`, `executor` are only compared where the file states them. */
+/** The fields compared; `frame`, `executor` and `report` only where the file states them. */
 export const FIELDS = [
   "detected",
   "title",
@@ -102,6 +102,7 @@ export const FIELDS = [
   "executor",
   "panicked",
   "suppressed",
+  "report",
 ] as const;
 export type Field = (typeof FIELDS)[number];
 
@@ -142,6 +143,8 @@ export function checkCase(c: CorpusCase): CaseResult {
     agree.suppressed = got.suppressed === e.suppressed;
     if (e.frame !== undefined) agree.frame = got.frame === e.frame;
     if (e.executor !== undefined || got.executor !== undefined) agree.executor = got.executor === e.executor;
+    // The extracted report text, where the file gives it after `REPORT:`.
+    if (c.report !== undefined) agree.report = (rep?.report ?? "") === c.report;
   }
   const r: CaseResult = { agree, got };
   if (rep?.signature.corruptedReason !== undefined) r.corruptedReason = rep.signature.corruptedReason;

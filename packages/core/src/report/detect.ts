@@ -286,10 +286,11 @@ function extract(
 
   const windowEnd = Math.min(text.length, startPos + WINDOW_AFTER);
   const minLines = header.text.includes("BUG: KMSAN:") ? 16 : 22;
-  // The scan goes on a bounded number of lines past the next report: lines of this report's task can
-  // follow it, and the corruption checks read the whole extracted text. The bound keeps a log with
-  // thousands of crashes linear.
-  const linesAfterNext = 100;
+  // Past the next report the scan goes on for a bounded number of lines: with a task caller tag, this
+  // task's later lines still belong to the report (lockdep's held-locks dump of a hung task runs
+  // long); without one, the corruption checks still read them. The bounds keep a log with thousands
+  // of crashes linear.
+  const linesAfterNext = context.startsWith("T") ? 500 : 100;
 
   let secondReport = -1;
   let nextStart = windowEnd + 1;
