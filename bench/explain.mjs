@@ -4,7 +4,7 @@
 // report) whose first crash has an architecture and a Code: window with a marked instruction; parsing
 // is done once up front and not timed. Reports the WASM start (cold), the first decode+explain, and,
 // warm, per crash the median of single runs, then the mean and the slowest crash, for decode+explain
-// and for explain alone.
+// and for explain alone; and how many decoded instructions the semantic tables model.
 //
 //   npm run build && node bench/explain.mjs [rounds=50]
 
@@ -27,7 +27,11 @@ const crashes = [];
 for (const [id, path] of files) {
   const c = core.parseLog(body(readFileSync(path, "latin1"))).crashes[0];
   if (!c?.arch || !c.code || c.code.faultIndex === undefined) continue;
-  const input = { bytes: c.code.bytes, faultIndex: c.code.faultIndex, ...(c.code.listing ? { listing: c.code.listing } : {}) };
+  const input = {
+    bytes: c.code.bytes,
+    faultIndex: c.code.faultIndex,
+    ...(c.code.listing ? { listing: c.code.listing } : {}),
+  };
   const target = {
     arch: c.arch,
     endian: c.endian ?? core.ARCHES[c.arch].defaultEndian,
@@ -74,9 +78,31 @@ const worst = rows.reduce((a, r) => (r.both > a.both ? r : a));
 const worstExplain = rows.reduce((a, r) => (r.explainOnly > a.explainOnly ? r : a));
 const seed = rows.find((r) => r.id === "seed");
 console.log(`crashes with a marked Code: window: ${rows.length} (of ${files.length} logs)`);
-console.log(`WASM start (cold initDisassembler): ${initMs.toFixed(1)} ms; first decode+explain: ${firstMs.toFixed(1)} ms`);
+console.log(
+  `WASM start (cold initDisassembler): ${initMs.toFixed(1)} ms; first decode+explain: ${firstMs.toFixed(1)} ms`,
+);
 console.log(
   `warm, median of ${rounds} runs per crash: decode+explain mean ${mean((r) => r.both).toFixed(3)} ms/crash, slowest ${worst.id} (${worst.arch}) ${worst.both.toFixed(3)} ms; explain alone mean ${mean((r) => r.explainOnly).toFixed(3)} ms, slowest ${worstExplain.id} ${worstExplain.explainOnly.toFixed(3)} ms`,
 );
-if (seed) console.log(`seed: decode+explain ${seed.both.toFixed(3)} ms, explain alone ${seed.explainOnly.toFixed(3)} ms`);
+if (seed)
+  console.log(`seed: decode+explain ${seed.both.toFixed(3)} ms, explain alone ${seed.explainOnly.toFixed(3)} ms`);
 console.log(`verdicts: ${JSON.stringify(kinds)}`);
+
+// Semantic coverage: how many decoded instructions of these windows the arch's table models.
+const cov = {};
+crashes.forEach((x, k) => {
+  const sem = core.semanticsFor(x.c.arch);
+  if (!sem) return;
+  cov[x.c.arch] ??= { insns: 0, modelled: 0 };
+  const row = cov[x.c.arch];
+  for (const i of insns[k]) {
+    if (i.bad) continue;
+    row.insns++;
+    if (!sem.effect(i).unknown) row.modelled++;
+  }
+});
+console.log(
+  `modelled by the semantic tables: ${Object.entries(cov)
+    .map(([a, r]) => `${a} ${r.modelled}/${r.insns}`)
+    .join(", ")}`,
+);

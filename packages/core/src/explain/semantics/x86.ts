@@ -169,6 +169,7 @@ const makeRules = (width: 32 | 64): Record<string, Rule> => {
     return fx([wr(o, 0, bin(op, src, count), W)]);
   };
   const trap: Rule = () => control("trap");
+  const trap0: Rule = trap;
   const branch: Rule = (o) => control("branch", regsOf(o));
   const jcc = Object.fromEntries(
     ["ja", "jae", "jb", "jbe", "jc", "je", "jg", "jge", "jl", "jle", "jna", "jnae", "jnb", "jnbe", "jnc", "jne"]
@@ -186,6 +187,34 @@ const makeRules = (width: 32 | 64): Record<string, Rule> => {
     ...jcc,
     ...cmov,
     nop: () => NOP,
+    // Flag and interrupt-flag instructions touch no general register.
+    cli: () => NOP,
+    sti: () => NOP,
+    cld: () => NOP,
+    std: () => NOP,
+    clc: () => NOP,
+    stc: () => NOP,
+    pushf: () =>
+      fx([{ reg: sp, value: bin("sub", reg(sp), imm(BigInt(W / 8))) }], {
+        mem: { op: "store", mem: { base: sp, scale: 1, disp: BigInt(-W / 8) }, size: W / 8 },
+      }),
+    popf: () =>
+      fx([{ reg: sp, value: bin("add", reg(sp), imm(BigInt(W / 8))) }], {
+        mem: { op: "load", mem: { base: sp, scale: 1, disp: 0n }, size: W / 8 },
+      }),
+    // syscall writes the return address to rcx and rflags to r11 (SDM Vol. 2B, SYSCALL).
+    syscall: () =>
+      control(
+        "call",
+        [],
+        [
+          { reg: "rcx", value: unknown("return address") },
+          { reg: "r11", value: unknown("saved rflags") },
+          { reg: acc, value: unknown("system call result") },
+        ],
+      ),
+    int: trap0,
+    int1: trap0,
     endbr64: () => NOP,
     endbr32: () => NOP,
     pause: () => NOP,
