@@ -14,7 +14,7 @@ const hexAfter = (log: string, re: RegExp): bigint => {
   return BigInt(m[1].startsWith("0x") ? m[1] : `0x${m[1]}`);
 };
 
-describe("explain on real logs of ppc64, MIPS and i386", () => {
+describe("explain on real logs of ppc64, MIPS, i386, Thumb-2 and AArch64", () => {
   beforeAll(() => initDisassembler());
 
   it("ppc64 (LE) data access: ld r3,2848(r31); r31 = r9 + r31 where r31 was built from r2 before a call", () => {
@@ -67,6 +67,37 @@ describe("explain on real logs of ppc64, MIPS and i386", () => {
     expect(ex.verdict.kind).toBe("bus-error");
     // KSEG1 (0xa0000000-0xbfffffff) maps physical = address & 0x1fffffff.
     expect(ex.verdict.text).toContain(`physical 0x${(a0 & 0x1fffffffn).toString(16)}`);
+  });
+
+  it("ARM Thumb-2 NULL dereference at 0x1c: ldr r3, [r3, #28] with r3 = 0", () => {
+    // objdump -m arm -M force-thumb: 69db = ldr r3, [r3, #28]   <- faulting `(69db)`
+    const log = load("arm/linux-pm-thumb2-cpufreq.txt");
+    const c = firstCrash(log);
+    const ex = explainCrash(c, decode(c));
+    const far = hexAfter(log, /virtual address ([0-9a-f]{8})/);
+    expect(hexAfter(log, /r3 : ([0-9a-f]{8})/)).toBe(0n);
+    expect(ex.access?.base).toBe("r3");
+    expect(ex.access?.disp).toBe(28n);
+    expect(ex.access?.effectiveAddress).toBe(far);
+    expect(ex.access?.matchesFaultAddress).toBe(true);
+    expect(ex.verdict.kind).toBe("null-pointer");
+    expect(ex.verdict.fieldOffset).toBe(28n);
+  });
+
+  it("AArch64 NULL write (WnR = 1): str wzr, [x1] after mov x1, #0x0", () => {
+    // objdump -m aarch64: d2800001 mov x1, #0x0; …; b900003f str wzr, [x1]   <- faulting
+    const log = load("arm64/aeld-faulty-write.txt");
+    const c = firstCrash(log);
+    const ex = explainCrash(c, decode(c));
+    expect(log).toMatch(/WnR = 1/);
+    expect(ex.access?.kind).toBe("store");
+    expect(ex.access?.size).toBe(4);
+    expect(ex.access?.effectiveAddress).toBe(hexAfter(log, /virtual address ([0-9a-f]{16})/));
+    expect(ex.access?.matchesFaultAddress).toBe(true);
+    // x1 is the constant 0 set inside the window.
+    expect(ex.steps[0]?.text).toMatch(/^mov x1, #0/);
+    expect(ex.verdict.kind).toBe("null-pointer");
+    expect(ex.verdict.text).toContain("constant");
   });
 
   it("i386 NULL dereference at 0x200: mov edx,[ebx] with ebx = 0x200, itself loaded from [eax+4]", () => {

@@ -589,6 +589,18 @@ function accessVerdict(
     );
   }
 
+  // The address is a constant built inside the window (`mov x1, #0; str wzr, [x1]`).
+  if (roots.length === 0 && scaled.length === 0 && !terms.some((t) => t.k === "shadow")) {
+    const c = slice.u(field);
+    if (c < NULL_LIMIT) {
+      return {
+        kind: "null-pointer",
+        pointer: 0n,
+        fieldOffset: c,
+        text: `NULL pointer dereference through a constant: the address ${hx(c)} is built from immediates inside the Code: window (a literal NULL, or a field of one)`,
+      };
+    }
+  }
   const root = roots.length === 1 ? roots[0] : undefined;
   if (root?.k === "root" && root.v === 0n) {
     const v: Verdict = { kind: "null-pointer", text: "", pointer: 0n, fieldOffset: slice.u(field) };
@@ -836,6 +848,6 @@ function badJump(a: bigint): Verdict {
     text:
       a < NULL_LIMIT
         ? `instruction fetch from ${hx(a)}: a call or jump through a NULL function pointer${a ? ` (or a pointer read from offset ${hx(a)} of a NULL object)` : ""}`
-        : `instruction fetch from ${hx(a)}: a call or jump through a corrupted function pointer or return address`,
+        : `instruction fetch from ${hx(a)} faulted: a call or jump through a corrupted function pointer or return address, or execution of memory that is not (or no longer) executable, such as freed module text`,
   };
 }
