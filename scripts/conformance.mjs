@@ -15,7 +15,7 @@ if (!existsSync(dist)) {
   console.error("packages/core/dist is missing: run `npm run build` first");
   process.exit(2);
 }
-const { checkCase, parseCorpusCase, summarise } = await import(dist);
+const { checkCase, guiltyOf, parseCorpusCase, parseGuiltyCase, summarise } = await import(dist);
 
 const args = process.argv.slice(2);
 const showAll = args.includes("--all");
@@ -34,14 +34,27 @@ for (const name of names) {
   const c = parseCorpusCase(decoder.decode(readFileSync(join(dir, name))));
   results.push({ name, c, r: checkCase(c) });
 }
+// Guilty source file of symbolized reports (syzbot mails the file's maintainers).
+const guilty = [];
+for (const sub of ["guilty", "guilty_raw"]) {
+  const gdir = join(root, "corpus/syzkaller", sub);
+  for (const name of readdirSync(gdir).filter((n) => /^[0-9]+$/.test(n))) {
+    const c = parseGuiltyCase(decoder.decode(readFileSync(join(gdir, name))));
+    const got = guiltyOf(c);
+    guilty.push({ name: `${sub}/${name}`, want: c.file, got, ok: got === c.file });
+  }
+}
 const ms = performance.now() - t0;
 const summary = summarise(results.map((x) => x.r));
+summary.push({ field: "guiltyFile", agree: guilty.filter((g) => g.ok).length, total: guilty.length });
 
 if (asJson) {
   console.log(JSON.stringify({ files: names.length, ms: Math.round(ms), summary }, null, 2));
   process.exit(0);
 }
-console.log(`oopscope conformance with syzkaller's report corpus: ${names.length} files, ${ms.toFixed(0)} ms`);
+console.log(
+  `oopscope conformance with syzkaller's report corpus: ${names.length} files (+ ${guilty.length} guilty-file cases), ${ms.toFixed(0)} ms`,
+);
 for (const s of summary) {
   const pct = s.total === 0 ? "n/a" : `${((100 * s.agree) / s.total).toFixed(1)}%`;
   console.log(`  ${s.field.padEnd(10)} ${String(s.agree).padStart(4)}/${String(s.total).padEnd(4)} ${pct}`);
@@ -49,6 +62,12 @@ for (const s of summary) {
 const limit = showAll ? Number.POSITIVE_INFINITY : 25;
 for (const s of summary) {
   if (onlyField !== undefined && s.field !== onlyField) continue;
+  if (s.field === "guiltyFile") {
+    const badG = guilty.filter((g) => !g.ok);
+    if (badG.length > 0) console.log(`\nmismatches in guiltyFile (${badG.length}):`);
+    for (const g of badG.slice(0, limit)) console.log(`  ${g.name}: want ${g.want}, got ${g.got}`);
+    continue;
+  }
   const bad = results.filter((x) => x.r.agree[s.field] === false);
   if (bad.length === 0) continue;
   console.log(`\nmismatches in ${s.field} (${bad.length}):`);

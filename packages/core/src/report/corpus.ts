@@ -6,6 +6,7 @@
  */
 
 import { containsCrash, parseReport } from "./detect.js";
+import { guiltyFile } from "./guilty.js";
 
 export interface CorpusExpectation {
   /** Empty when the log must not be detected as a crash. */
@@ -170,4 +171,31 @@ export function summarise(results: CaseResult[]): Agreement[] {
     }
     return { field, agree, total };
   });
+}
+
+/** A `corpus/syzkaller/guilty/N` (or `guilty_raw/N`) file: the expected guilty source file of a report. */
+export interface GuiltyCase {
+  file: string;
+  /** `guilty_raw` files give the title and a report to read as it is, without detection. */
+  title?: string;
+  log: string;
+}
+
+export function parseGuiltyCase(raw: string): GuiltyCase {
+  const text = raw.replaceAll("\r", "");
+  const split = text.indexOf("\n\n");
+  const head = split < 0 ? text : text.slice(0, split);
+  const c: GuiltyCase = { file: "", log: split < 0 ? "" : text.slice(split + 2) };
+  for (const line of head.split("\n")) {
+    if (line.startsWith("FILE:")) c.file = line.slice(5).trim();
+    if (line.startsWith("TITLE:")) c.title = line.slice(6).trim();
+  }
+  return c;
+}
+
+/** The guilty file oopscope picks for a guilty case: detect the report first unless a title is given. */
+export function guiltyOf(c: GuiltyCase): string {
+  if (c.title !== undefined) return guiltyFile(c.title, c.log);
+  const rep = parseReport(c.log);
+  return rep === undefined ? "" : guiltyFile(rep.signature.title, rep.report.slice(rep.reportPrefixLength));
 }

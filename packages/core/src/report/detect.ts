@@ -69,6 +69,8 @@ export interface CrashReport {
   executor?: { proc: number; id: number };
   /** The report as extracted: prefix lines of the same context, then the report lines. */
   report: string;
+  /** Length of the prefix-lines part at the start of `report`. */
+  reportPrefixLength: number;
 }
 
 export interface FindOptions {
@@ -362,7 +364,8 @@ function extract(
     full = body;
   }
   if (d.title === "") d = { ...d, title: header.text.slice(header.text.indexOf(oops.header)) };
-  const fullReport = joinLines(prefixLines) + full;
+  const prefixText = joinLines(prefixLines);
+  const fullReport = prefixText + full;
 
   let corrupted = d.corrupted !== "";
   let reason = d.corrupted;
@@ -391,6 +394,7 @@ function extract(
     suppressed: facts.suppressed,
     panicked: facts.lastPanic >= startPos,
     report: fullReport,
+    reportPrefixLength: prefixText.length,
   };
   if (exec !== null) result.executor = { proc: Number(exec[1]), id: Number(exec[2]) };
   return { report: result, next: nextStart };

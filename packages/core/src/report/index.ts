@@ -8,9 +8,13 @@ export {
   checkCase,
   FIELDS,
   type Field,
+  type GuiltyCase,
+  guiltyOf,
   parseCorpusCase,
+  parseGuiltyCase,
   summarise,
 } from "./corpus.js";
 export { type CrashReport, containsCrash, type FindOptions, findReports, matchOops, parseReport } from "./detect.js";
 export { LINUX_OOPSES, type OopsKind, type StackRule, type TitleFormat } from "./formats.js";
+export { cleanPath, guiltyFile } from "./guilty.js";
 export { normaliseTitle, sanitizeTitle, titleFrame, titleType } from "./title.js";

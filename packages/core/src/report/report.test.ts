@@ -9,9 +9,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkCase, parseCorpusCase, summarise } from "./corpus.js";
+import { checkCase, guiltyOf, parseCorpusCase, parseGuiltyCase, summarise } from "./corpus.js";
 import { demangle } from "./demangle.js";
 import { containsCrash, findReports, literalPrefix, parseReport } from "./detect.js";
+import { cleanPath } from "./guilty.js";
 import { normaliseTitle, titleType } from "./title.js";
 
 const ROOT = join(import.meta.dirname, "../../../..");
@@ -158,6 +159,41 @@ describe("logs outside the corpus", () => {
     expect(findReports("[    0.000000] Linux version 6.1.0\n[    1.000000] Run /sbin/init as init process\n")).toEqual(
       [],
     );
+  });
+});
+
+describe("guilty source file against syzkaller's guilty corpus", () => {
+  // corpus/syzkaller/guilty (68 symbolized reports) and guilty_raw (1): FILE: is the expected file.
+  const cases = ["guilty", "guilty_raw"].flatMap((sub) =>
+    readdirSync(join(ROOT, "corpus/syzkaller", sub))
+      .filter((n) => /^\d+$/.test(n))
+      .map((n) => ({
+        n: `${sub}/${n}`,
+        c: parseGuiltyCase(decoder.decode(readFileSync(join(ROOT, "corpus/syzkaller", sub, n)))),
+      })),
+  );
+
+  it("agrees on all 69 files", () => {
+    expect(cases).toHaveLength(69);
+    const bad = cases.filter((x) => guiltyOf(x.c) !== x.c.file).map((x) => `${x.n}: ${guiltyOf(x.c)} != ${x.c.file}`);
+    expect(bad).toEqual([]);
+  });
+
+  it("skips lockdep's held-locks list (guilty/67: the kvm caller, not fs/libfs.c)", () => {
+    const c = cases.find((x) => x.n === "guilty/67")!.c;
+    expect(c.file).toBe("arch/x86/kvm/xen.c");
+    expect(guiltyOf(c)).toBe("arch/x86/kvm/xen.c");
+  });
+
+  it("cleans paths as Go's filepath.Clean does", () => {
+    // Documented examples of path/filepath.Clean.
+    expect(cleanPath("a/c")).toBe("a/c");
+    expect(cleanPath("a//c")).toBe("a/c");
+    expect(cleanPath("a/c/.")).toBe("a/c");
+    expect(cleanPath("a/c/b/..")).toBe("a/c");
+    expect(cleanPath("/../a/c")).toBe("/a/c");
+    expect(cleanPath("/../a/b/../././/c")).toBe("/a/c");
+    expect(cleanPath("")).toBe(".");
   });
 });
 
