@@ -113,7 +113,9 @@ const R = Object.fromEntries(NAMES.map((n, i) => [n, SEED[i]]));
 const BOND = 0xa8000000012d1600n;
 const ARP = 0xa8000000029d2140n;
 const mem = new Map(); // byte address → value; 8-byte loads read big-endian
-const put = (a, bytes) => bytes.forEach((b, i) => mem.set(a + BigInt(i), BigInt(b)));
+const put = (a, bytes) => {
+  for (const [i, b] of bytes.entries()) mem.set(a + BigInt(i), BigInt(b));
+};
 put(BOND + 0x268n, [0, 0, 0, 0, 0, 0, 0, 0]);
 // struct arp_pkt is packed: ip_src at byte 14; 10.0.0.6 sums to 0x10.
 put(ARP + 14n, [10, 0, 0, 6]);
