@@ -10,6 +10,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { checkSchema, type SchemaNode } from "@oopscope/core";
 import { describe, expect, it } from "vitest";
 import type { CliIO } from "./io.js";
 import { main } from "./main.js";
@@ -160,6 +161,9 @@ describe("several inputs", () => {
       .split("\n")
       .map((l) => JSON.parse(l));
     expect(docs[1]).toMatchObject({ source: junk, error: { code: "E_INPUT_BINARY" }, crashes: [] });
+    // Both documents, the error one included, follow the published schema.
+    const schema = JSON.parse(readFileSync(join(root, "docs/analysis.schema.json"), "utf8")) as SchemaNode;
+    for (const d of docs) expect(checkSchema(d, schema)).toEqual([]);
   });
 });
 

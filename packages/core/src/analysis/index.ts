@@ -2,4 +2,5 @@
 
 export * from "./analyze.js";
 export * from "./json.js";
+export * from "./schema-check.js";
 export * from "./types.js";
