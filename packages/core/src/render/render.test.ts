@@ -190,3 +190,31 @@ describe("an input without a crash", () => {
     expect(checkSchema(toJSON(a), schema)).toEqual([]);
   });
 });
+
+describe("a reboot loop (CASE.md step 1: the box boots into the same crash again and again)", () => {
+  // Three boots of a serial console, each a `Linux version` banner, a few seconds of boot, then the seed oops.
+  const boot = (n: number) =>
+    [
+      `[    0.000000] Linux version 2.6.32.27-Cavium-Octeon (build@host) (gcc version 4.3.3) #${n} SMP`,
+      "[    1.500000] bonding: bond0: Enslaving eth0 as an active interface with an up link",
+      ...seed.text
+        .trimEnd()
+        .split("\n")
+        .map((l) => `[   42.000000] ${l}`),
+    ].join("\n");
+  const log: Input = { name: "serial.log", text: `${[1, 2, 3].map(boot).join("\n")}\n` };
+
+  it("is found across the three boots and every renderer reports it", async () => {
+    const a = await load(log);
+    expect(a.boots).toHaveLength(3);
+    expect(a.crashes).toHaveLength(3);
+    expect(a.rebootLoops).toHaveLength(1);
+    expect(a.rebootLoops[0]).toMatchObject({ count: 3, boots: [0, 1, 2] });
+    const title = a.rebootLoops[0]!.title;
+    expect(renderTerminal(a)).toContain(`Reboot loop: 3 consecutive boots end in "${title}"`);
+    expect(renderMarkdown(a)).toContain("**Reboot loop:** 3 consecutive boots");
+    const j = toJSON(a) as { rebootLoops: { count: number }[] };
+    expect(j.rebootLoops[0]?.count).toBe(3);
+    expect(checkSchema(j, schema)).toEqual([]);
+  });
+});
