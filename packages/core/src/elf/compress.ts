@@ -16,6 +16,7 @@ import { Cursor } from "../binary/cursor.js";
 import { type ByteSource, bytesSource } from "../binary/source.js";
 import { OopsError } from "../errors.js";
 import { ELFCOMPRESS_ZLIB, ELFCOMPRESS_ZSTD } from "./constants.js";
+import { huffmanWeightsEnd } from "./zstd-huffman.js";
 
 export type SectionCompression = "zlib" | "zstd" | "zdebug";
 
@@ -245,6 +246,7 @@ export function checkZstdFrames(data: Uint8Array, limit: number): void {
       const h = le(q, 3);
       const type = (h >> 1) & 3;
       if (type === 3) throw bad("reserved block type", q);
+      if (type === 2) checkLiterals(data, q + 3, bad);
       q += 3 + (type === 1 ? 1 : h >>> 3);
       if (h & 1) break;
       if (q > data.length) throw bad("truncated frame", q);
@@ -302,6 +304,20 @@ export function checkXzFirstBlock(data: Uint8Array, limit: number): void {
     }
     q += propsSize;
   }
+}
+
+/**
+ * The literals section of a compressed block (RFC 8878 §3.1.1.3.1): when its Huffman tree comes as
+ * FSE-compressed weights (§4.2.1.1, header byte < 128), refuse weights whose decoding would not end.
+ */
+function checkLiterals(data: Uint8Array, at: number, bad: (why: string, at: number) => OopsError): void {
+  const b0 = data[at];
+  if (b0 === undefined || (b0 & 3) !== 2) return; // only Compressed_Literals_Block carries a tree
+  const sizeFormat = (b0 >> 2) & 3;
+  const tree = at + (sizeFormat <= 1 ? 3 : sizeFormat === 2 ? 4 : 5);
+  const hb = data[tree];
+  if (hb === undefined || hb >= 128) return;
+  if (!huffmanWeightsEnd(data, tree + 1, hb)) throw bad("Huffman weights that never end (corrupt literals)", tree);
 }
 
 /** Streams an .xz file through the WebAssembly decoder, stopping once `maxSize` is exceeded. */

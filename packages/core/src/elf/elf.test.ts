@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { Cursor } from "../binary/cursor.js";
 import { bytesSource } from "../binary/source.js";
 import { OopsError } from "../errors.js";
-import { openMaybeCompressed, sniffCompression } from "./compress.js";
+import { inflateBounded, openMaybeCompressed, sniffCompression } from "./compress.js";
 import { ET_REL, SHN_ABS, SHN_COMMON, SHN_UNDEF } from "./constants.js";
 import { ElfDebugSections } from "./debug-sections.js";
 import { ElfFile } from "./file.js";
@@ -415,6 +415,25 @@ describe("compressed modules", () => {
     const e2 = await openMaybeCompressed(bytesSource(x), 16 << 20).catch((e) => e);
     expect(e2.code).toBe("E_ELF_COMPRESSION");
     expect(e2.message).toContain("xz: LZMA2 dictionary of 4294967295 bytes exceeds 67108864");
+  });
+
+  it("refuses corrupt zstd Huffman weights that would never end (a fuzzer find that hung the decoder)", () => {
+    // A .debug_frame zstd stream from arm-zstd.ko with one mutated byte; the reference `zstd -d`
+    // reports "Data corruption detected" on it, the JavaScript decoder looped forever.
+    const frame = Uint8Array.from(
+      "28b52ffd20a81503003205111df027ad010cc33080440f804167adc00b0ba4346160d40dcae315a54c010bd9620e593c295c79f2637309c1210ad972b8617040215398434e783cf034ce29b6524ae9270b005748052d980aff1a384cd512c01a647aa9f39510c028361006"
+        .match(/../g)!
+        .map((h) => Number.parseInt(h, 16)),
+    );
+    const err = (() => {
+      try {
+        inflateBounded("zstd", frame, 169);
+      } catch (e) {
+        return e as OopsError;
+      }
+    })();
+    expect(err?.code).toBe("E_ELF_COMPRESSION");
+    expect(err?.message).toContain("Huffman weights that never end");
   });
 
   it("passes plain files through and rejects a corrupt stream with E_ELF_COMPRESSION", async () => {
