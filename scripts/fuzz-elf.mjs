@@ -7,6 +7,7 @@
 //
 //   npm run build && node scripts/fuzz-elf.mjs [--count 100000] [--seed 1] [--dwarf] [--limit-ms 1000]
 //                                               [--save DIR]   (write failing inputs there)
+//                                               [--only TEXT]  (only seed files whose name has TEXT)
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -28,6 +29,7 @@ function args() {
     dwarf: a.includes("--dwarf"),
     limitMs: Number(get("--limit-ms", "1000")),
     save: get("--save", undefined),
+    only: get("--only", undefined),
   };
 }
 
@@ -94,7 +96,7 @@ if (isMainThread) {
     if (result.failures.length > 0 || result.slow.length > 0) process.exitCode = 1;
   });
 } else {
-  const { count, seed, dwarf, limitMs, save, shared } = workerData;
+  const { count, seed, dwarf, limitMs, save, only, shared } = workerData;
   const progress = new Int32Array(shared);
   const { mulberry32, mapElf, mutateElf, exerciseElf } = await import(join(dist, "elf/fuzz.js"));
   let extra;
@@ -122,7 +124,7 @@ if (isMainThread) {
     }
   }
   const seeds = readdirSync(fixtureDir)
-    .filter((f) => /\.(ko|o|elf|xz|zst|gz)$/.test(f))
+    .filter((f) => /\.(ko|o|elf|xz|zst|gz)$/.test(f) && (only === undefined || f.includes(only)))
     .sort()
     .map((f) => {
       const bytes = new Uint8Array(readFileSync(join(fixtureDir, f)));
