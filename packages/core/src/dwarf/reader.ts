@@ -127,7 +127,7 @@ export class DwarfReader {
     const w = (n: string) => new SectionWindow(sections, n);
     this.info = w(".debug_info");
     this.types = w(".debug_types");
-    this.abbrev = w(".debug_abbrev");
+    this.abbrev = new SectionWindow(sections, ".debug_abbrev", 1024 * 1024);
     this.str = w(".debug_str");
     this.lineStr = w(".debug_line_str");
     this.strOffsets = w(".debug_str_offsets");
@@ -172,7 +172,7 @@ export class DwarfReader {
       const bytes = await this.window(section).sized(offset, 128 * 1024, unitSize);
       const h = readUnitHeader(new Cursor(bytes, this.littleEndian, offset), section);
       const abbrevs = await this.abbrevTables.get(h.abbrevOffset, () =>
-        this.abbrev.at(h.abbrevOffset, (c) => readAbbrevTable(c), 4096),
+        this.abbrev.at(h.abbrevOffset, (c) => readAbbrevTable(c), 16 * 1024),
       );
       if (bytes.length < h.size)
         throw new OopsError("E_DWARF_UNIT", `unit runs past the end of ${section}`, offset + bytes.length);
@@ -781,7 +781,7 @@ export class DwarfReader {
   /** Ranges of a unit read from its unit DIE alone (the first DIE), without indexing the unit. */
   private async unitDieRanges(h: UnitHeader): Promise<Range[]> {
     const abbrevs = await this.abbrevTables.get(h.abbrevOffset, () =>
-      this.abbrev.at(h.abbrevOffset, (c) => readAbbrevTable(c), 4096),
+      this.abbrev.at(h.abbrevOffset, (c) => readAbbrevTable(c), 16 * 1024),
     );
     const bytes = await this.info.range(h.offset, Math.min(h.size, h.dieOffset - h.offset + 1024));
     const attrs = readAttrs(bytes, this.littleEndian, h, abbrevs, h.dieOffset);
@@ -843,8 +843,8 @@ export class DwarfReader {
   }
 
   /**
-   * The subprogram whose code holds `pc`. A unit's first query walks its subprograms in order and
-   * stops at the match (a cold trace touches most units once); later queries use the sorted map.
+   * The subprogram whose code holds `pc`. A unit's first query walks its subprograms in place without
+   * building anything (a cold trace touches most units once); later queries use the sorted map.
    */
   async subprogramAt(u: Unit, pc: bigint): Promise<number | undefined> {
     const key = `${u.h.section}:${u.h.offset}`;
@@ -858,10 +858,14 @@ export class DwarfReader {
         else if (a.hasChildren && CONTAINERS.has(a.tag)) nested.push(off);
         return undefined;
       });
+      // When several subprograms cover the pc (assembler aliases: `__memset` and `memset` with one
+      // range), the last in DIE order wins, as with llvm-symbolizer and the sorted map below.
+      let hit: number | undefined;
       for (const off of subs) {
         const d = { unit: u, off };
-        if ((this.rangesSync(d) ?? (await this.ranges(d))).some(([lo, hi]) => pc >= lo && pc < hi)) return off;
+        if ((this.rangesSync(d) ?? (await this.ranges(d))).some(([lo, hi]) => pc >= lo && pc < hi)) hit = off;
       }
+      if (hit !== undefined) return hit;
       for (const off of nested) {
         const hit = await scan(off);
         if (hit !== undefined) return hit;

@@ -23,6 +23,9 @@ export class SectionWindow {
   constructor(
     private readonly sections: DebugSections,
     readonly name: string,
+    /** Read whole when no larger than this (per section: a vmlinux's abbreviations are 5 MB, of which
+     * a query needs a few KB per unit). */
+    private readonly wholeLimit = WHOLE_LIMIT,
   ) {
     this.size = sections.sectionSize(name) ?? 0;
   }
@@ -43,7 +46,7 @@ export class SectionWindow {
   async range(offset: number, length: number): Promise<Uint8Array> {
     if (offset < 0 || offset > this.size)
       throw new OopsError("E_TRUNCATED", `${this.name} offset 0x${offset.toString(16)} past its end`, offset);
-    if (this.size <= WHOLE_LIMIT) {
+    if (this.size <= this.wholeLimit) {
       const b = await this.all();
       return b.subarray(offset, Math.min(b.length, offset + length));
     }
@@ -58,7 +61,7 @@ export class SectionWindow {
     if (!this.present) throw new OopsError("E_DWARF_MISSING", `no ${this.name} section`);
     if (offset < 0 || offset >= this.size)
       throw new OopsError("E_TRUNCATED", `${this.name} offset 0x${offset.toString(16)} past its end`, offset);
-    if (this.size <= WHOLE_LIMIT) {
+    if (this.size <= this.wholeLimit) {
       const b = await this.all();
       return parse(new Cursor(b, this.sections.littleEndian, 0, offset));
     }

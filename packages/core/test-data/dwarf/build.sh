@@ -68,4 +68,12 @@ for v in "${variants[@]}"; do
   gdb-multiarch -nx -batch "${args[@]}" "$out/$name.elf" >"$out/$name.ptype.txt" 2>&1
   llvm-dwarfdump --debug-info "$out/$name.elf" | sed '1s/^.*:/object:/' >"$out/$name.dwarfdump.txt"
 done
+# Assembler aliases (two subprograms with one range): x86-asm-alias.elf and its llvm-symbolizer answers.
+(cd "$src" && gcc -g -gdwarf-5 "-fdebug-prefix-map=$src=/src/oopscope-dwarf" -c alias.S -o alias.o && mv alias.o "$out/x86-asm-alias.o")
+gcc -nostdlib -static -Wl,--build-id=none -e other "$out/x86-asm-alias.o" -o "$out/x86-asm-alias.elf"
+rm -f "$out/x86-asm-alias.o"
+objdump -d -j .text "$out/x86-asm-alias.elf" | sed -n 's/^ *\([0-9a-f]\+\):\t.*/0x\1/p' |
+  llvm-symbolizer --obj="$out/x86-asm-alias.elf" --functions=short -i --output-style=JSON |
+  sed 's/"ModuleName":"[^"]*",//' >"$out/x86-asm-alias.elf.llvm.jsonl"
+
 ls -la "$out" | awk '{ s += $5 } END { print "total bytes:", s }'
