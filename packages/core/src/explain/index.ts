@@ -1,5 +1,17 @@
 /** Fault explanation: instruction semantics per architecture, the register slicer and `explainCrash`. */
 
+export {
+  type BasicBlock,
+  type BinaryExplanation,
+  type BinaryOptions,
+  type CodeCheck,
+  explainWithBinary,
+  type FunctionAnalysis,
+  type NamedStep,
+  type NamedVerdict,
+  type ReachingDefs,
+  type StepSource,
+} from "./binary.js";
 export { explainCrash } from "./explain.js";
 export { semanticsFor } from "./semantics/index.js";
 export type { Effect, Expr, Semantics } from "./semantics/types.js";
