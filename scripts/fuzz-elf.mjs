@@ -99,6 +99,12 @@ if (isMainThread) {
   const { count, seed, dwarf, limitMs, save, only, shared } = workerData;
   const progress = new Int32Array(shared);
   const { mulberry32, mapElf, mutateElf, exerciseElf } = await import(join(dist, "elf/fuzz.js"));
+  const codes = {};
+  // Per-query symbolizer errors are caught so every query runs; their codes are still counted.
+  const counted = (e) => {
+    if (e?.name !== "OopsError") throw e;
+    codes[e.code] = (codes[e.code] ?? 0) + 1;
+  };
   let extra;
   if (dwarf) {
     const mod = await import(join(dist, "symbolize/elf.js")).catch(() => undefined);
@@ -113,12 +119,8 @@ if (isMainThread) {
         for (const f of funcs) {
           const section = rel ? elf.sections[f.shndx]?.name : undefined;
           const q = section ? { address: f.value + 4n, section } : { address: f.value + 4n };
-          await sym.symbolize(q).catch((e) => {
-            if (e?.name !== "OopsError") throw e;
-          });
-          await sym.symbolize({ symbol: f.name, offset: 2n, size: f.size, returnAddress: true }).catch((e) => {
-            if (e?.name !== "OopsError") throw e;
-          });
+          await sym.symbolize(q).catch(counted);
+          await sym.symbolize({ symbol: f.name, offset: 2n, size: f.size, returnAddress: true }).catch(counted);
         }
       };
     }
@@ -133,7 +135,6 @@ if (isMainThread) {
   const r = mulberry32(seed);
   const failures = [];
   const slow = [];
-  const codes = {};
   let worstMs = 0;
   let worstHow = "";
   let peakRss = 0;
