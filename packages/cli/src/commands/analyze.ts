@@ -6,13 +6,16 @@
  * usage.
  */
 
+import { readFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import {
   type Analysis,
   type AnalyzeOptions,
   type AnalyzeStages,
   analyzeLog,
+  explainWithBinary,
   isOopsError,
   OopsError,
   renderJSON,
@@ -69,6 +72,30 @@ Examples:
 `;
 
 type Format = "terminal" | "json" | "markdown";
+
+/**
+ * Source text by DWARF file name under a source tree: the DWARF path (often absolute, or remapped by
+ * -fdebug-prefix-map) is tried under DIR with its leading components dropped one by one; the first
+ * existing file wins. Files are read once.
+ */
+function sourceLines(dir: string): (file: string, line: number) => string | undefined {
+  const cache = new Map<string, string[] | undefined>();
+  return (file, line) => {
+    let lines = cache.get(file);
+    if (!cache.has(file)) {
+      const parts = file.split(/[\\/]+/).filter((x) => x !== "" && x !== "." && x !== "..");
+      for (let k = 0; k < parts.length && lines === undefined; k++) {
+        try {
+          lines = readFileSync(join(dir, ...parts.slice(k)), "utf8").split("\n");
+        } catch {
+          lines = undefined;
+        }
+      }
+      cache.set(file, lines);
+    }
+    return lines?.[line - 1];
+  };
+}
 
 /** Pull `--no-color` out before parseArgs (older Node 20 releases lack `allowNegative`). */
 function preprocess(argv: string[]): { args: string[]; noColor: boolean } {
@@ -233,9 +260,17 @@ export async function analyzeCommand(argv: string[], io: CliIO): Promise<number>
       const sym = await resolver.symbolizerFor(q.module, crash.kernel.release);
       return sym.symbolize(q);
     };
+    // The faulting function's object: the Code: bytes checked against it, the slice over the whole
+    // function, every step named from DWARF (and given its source text with --src).
+    const sourceLine = v.src !== undefined ? sourceLines(v.src) : undefined;
+    stages.binary = async (crash, instructions, explanation) => {
+      const sym = await resolver.symbolizerFor(crash.pc?.module, crash.kernel.release);
+      return explainWithBinary(crash, instructions, explanation, sym, sourceLine ? { sourceLine } : {});
+    };
   }
   if (v.src !== undefined) {
-    const n = "--src: source-tree analysis is not yet available in this build";
+    const n =
+      "--src: gives the source text of the faulting function's lines (with --vmlinux/--modules); source-tree analysis (assignment sites, call chains) is not yet available in this build";
     notes.push(n);
     io.stderr.write(`oopscope analyze: note: ${n}\n`);
   }

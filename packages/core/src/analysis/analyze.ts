@@ -8,6 +8,7 @@
 import { disassembleCrash } from "../disasm/crash.js";
 import type { Instruction } from "../disasm/types.js";
 import { isOopsError } from "../errors.js";
+import type { BinaryExplanation } from "../explain/binary.js";
 import { explainCrash } from "../explain/explain.js";
 import type { Explanation } from "../explain/types.js";
 import type { Crash, ParsedLog } from "../oops/model.js";
@@ -26,6 +27,15 @@ export interface AnalyzeStages {
    * when given `--vmlinux`/`--modules`, choosing the object file by the frame's module.
    */
   symbolize?: (crash: Crash, q: SymbolizeQuery & { frame: number; module?: string }) => Promise<SourceFrame[]>;
+  /**
+   * Explain the fault with the faulting function's object file (`explainWithBinary` over the
+   * symbolizer the CLI picks by the pc's module): names from DWARF, whole-function slice.
+   */
+  binary?: (
+    crash: Crash,
+    instructions: Instruction[],
+    explanation: Explanation | undefined,
+  ) => Promise<BinaryExplanation | undefined>;
 }
 
 /** The stages `analyzeLog` runs when the caller does not replace them. */
@@ -42,7 +52,7 @@ export interface AnalyzeOptions {
   notes?: string[];
 }
 
-function note(stage: "disasm" | "explain" | "symbolize", e: unknown) {
+function note(stage: "disasm" | "explain" | "symbolize" | "binary", e: unknown) {
   if (isOopsError(e)) return { stage, code: e.code, message: e.message };
   return { stage, code: "E_INTERNAL", message: e instanceof Error ? e.message : String(e) };
 }
@@ -62,6 +72,14 @@ async function analyzeCrash(crash: Crash, stages: AnalyzeStages): Promise<CrashA
       if (ex) out.explanation = ex;
     } catch (e) {
       out.notes.push(note("explain", e));
+    }
+  }
+  if (stages.binary && crash.pc?.symbol !== undefined) {
+    try {
+      const b = await stages.binary(crash, out.instructions, out.explanation);
+      if (b) out.binary = b;
+    } catch (e) {
+      out.notes.push(note("binary", e));
     }
   }
   if (stages.symbolize) {

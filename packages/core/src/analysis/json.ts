@@ -8,6 +8,7 @@
 
 import { ARCHES } from "../arch/table.js";
 import type { Instruction } from "../disasm/types.js";
+import type { BinaryExplanation, NamedStep, NamedVerdict, StepSource } from "../explain/binary.js";
 import type { Explanation } from "../explain/types.js";
 import type { Boot, Crash, Frame, Location, RebootLoop } from "../oops/model.js";
 import { hex } from "../types.js";
@@ -62,8 +63,75 @@ function instruction(i: Instruction): JsonObject {
   };
 }
 
-function explanation(e: Explanation | undefined, instrs: Instruction[]): Json {
+function stepSource(s: StepSource | undefined): Json {
+  if (!s) return null;
+  return { file: s.file, line: s.line, text: s.text ?? null, inlineChain: [...s.inlineChain] };
+}
+
+/** The DWARF names of a step (present only with a binary: `--vmlinux`/`--modules`). */
+function namedStep(n: NamedStep | undefined): JsonObject {
+  if (!n) return {};
+  return {
+    variable: n.variable ?? null,
+    type: n.type ?? null,
+    member: n.member ?? null,
+    source: stepSource(n.source),
+  };
+}
+
+function namedVerdict(v: NamedVerdict): JsonObject {
+  return {
+    text: v.text,
+    pointer: v.pointer ?? null,
+    pointerType: v.pointerType ?? null,
+    elementType: v.elementType ?? null,
+    elementSize: v.elementSize ?? null,
+    index: hx(v.index),
+    member: v.member ?? null,
+    memberOffset: hx(v.memberOffset),
+    source: stepSource(v.source),
+  };
+}
+
+/** What the object file added: the Code: check, the whole function's blocks and reaching definitions. */
+function binary(b: BinaryExplanation | undefined): Json {
+  if (!b) return null;
+  const a = b.analysis;
+  const c = b.codeCheck;
+  return {
+    function: b.function,
+    codeCheck: c
+      ? {
+          result: c.result,
+          compared: c.compared,
+          relocated: c.relocated,
+          outside: c.outside,
+          mismatches: c.mismatches.map((m) => ({ offset: hex(m.offset), oops: m.oops, binary: m.binary })),
+          text: c.text,
+        }
+      : null,
+    analysis: a
+      ? {
+          size: hex(a.size),
+          faultOffset: hex(a.faultOffset),
+          instructions: a.instructions,
+          blocks: a.blocks.map((x) => ({ start: hex(x.start), end: hex(x.end), successors: [...x.successors] })),
+          faultBlock: a.faultBlock,
+          reaching: a.reaching.map((r) => ({
+            register: r.register,
+            use: hex(r.use),
+            join: r.join,
+            definitions: r.definitions.map((d) => ({ offset: hx(d.offset), text: d.text })),
+          })),
+        }
+      : null,
+    notes: [...b.notes],
+  };
+}
+
+function explanation(e: Explanation | undefined, instrs: Instruction[], b?: BinaryExplanation): Json {
   if (!e) return null;
+  const named = new Map((b?.steps ?? []).map((n) => [n.step, n]));
   const a = e.access;
   const v = e.verdict;
   const offsetOf = (i: number) => hx(instrs[i]?.offset);
@@ -83,13 +151,14 @@ function explanation(e: Explanation | undefined, instrs: Instruction[]): Json {
           text: a.text,
         }
       : null,
-    steps: e.steps.map((s) => ({
+    steps: e.steps.map((s, k) => ({
       instruction: s.text,
       offset: offsetOf(s.instruction),
       register: s.register,
       value: hx(s.value),
       meaning: s.meaning,
       depth: s.depth,
+      ...(b ? namedStep(named.get(k)) : {}),
     })),
     verdict: {
       kind: v.kind,
@@ -101,7 +170,9 @@ function explanation(e: Explanation | undefined, instrs: Instruction[]): Json {
       loadedFrom: v.loadedFrom
         ? { text: v.loadedFrom.text, object: hx(v.loadedFrom.object), offset: hx(v.loadedFrom.offset) }
         : null,
+      ...(b ? { named: b.verdict ? namedVerdict(b.verdict) : null } : {}),
     },
+    ...(b ? { scope: b.explanation ? "function" : "code" } : {}),
     unknowns: [...e.unknowns],
     notes: [...e.notes],
   };
@@ -172,11 +243,14 @@ export function crashToJSON(ca: CrashAnalysis): JsonObject {
     aftermath: c.aftermath ? [...c.aftermath] : [],
     boot: c.boot ?? null,
     position: { start: c.position.start, end: c.position.end },
-    explanation: explanation(ca.explanation, ca.instructions),
+    explanation: ca.binary?.explanation
+      ? explanation(ca.binary.explanation, ca.binary.instructions ?? [], ca.binary)
+      : explanation(ca.explanation, ca.instructions, ca.binary),
     sources: ca.sources.map(source),
     notes: ca.notes.map((n) => ({ stage: n.stage, code: n.code, message: n.message })),
     report: c.report,
   };
+  if (ca.binary) out.binary = binary(ca.binary);
   return out;
 }
 

@@ -5,6 +5,7 @@
  */
 
 import type { Instruction } from "../disasm/types.js";
+import type { BinaryExplanation } from "../explain/binary.js";
 import type { Explanation } from "../explain/types.js";
 import type { Boot, Crash, RebootLoop } from "../oops/model.js";
 
@@ -13,7 +14,7 @@ export const SCHEMA_VERSION = "1.0";
 
 /** A stage that failed for one crash (the crash is still reported). */
 export interface StageNote {
-  stage: "disasm" | "explain" | "symbolize";
+  stage: "disasm" | "explain" | "symbolize" | "binary";
   code: string;
   message: string;
 }
@@ -34,6 +35,12 @@ export interface CrashAnalysis {
   /** The `Code:` window decoded; empty when there was no window or it could not be decoded. */
   instructions: Instruction[];
   explanation?: Explanation;
+  /**
+   * With the faulting function's object file (`--vmlinux`/`--modules`): the Code: bytes checked
+   * against it, the whole function's blocks and reaching definitions, and the explanation re-run over
+   * the whole function with every step named from DWARF (variable, type, member path, source line).
+   */
+  binary?: BinaryExplanation;
   sources: FrameSource[];
   notes: StageNote[];
 }

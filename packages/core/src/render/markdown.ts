@@ -120,9 +120,12 @@ function crashSection(ca: CrashAnalysis, n: number, total: number): string[] {
     out.push("### Code", "", ...fence(c.code.listing?.length ? c.code.listing : [c.code.text]), "");
   }
 
-  const e = ca.explanation;
+  const b = ca.binary;
+  const e = b?.explanation ?? ca.explanation;
+  const named = new Map((b?.steps ?? []).map((n) => [n.step, n]));
   if (e) {
     out.push("### Explanation", "");
+    if (b?.explanation) out.push(`Over the whole function \`${b.function}\`, from the object file.`, "");
     const a = e.access;
     if (a) {
       const ea = a.effectiveAddress !== undefined ? ` = ${code(hex(a.effectiveAddress))}` : "";
@@ -134,7 +137,25 @@ function crashSection(ca: CrashAnalysis, n: number, total: number): string[] {
             : "";
       out.push(`- **Access:** ${a.kind ? `${a.kind} ` : ""}${code(accessOperand(a))}${ea}${match}`);
     }
-    if (e.steps.length) {
+    if (e.steps.length && b) {
+      out.push(
+        "",
+        "| instruction | register | value | variable | member | source | meaning |",
+        "|---|---|---|---|---|---|---|",
+      );
+      for (const [k, s] of e.steps.entries()) {
+        const n = named.get(k);
+        const v = n?.variable ? `${code(n.variable)}${n.type ? ` (${code(n.type)})` : ""}` : "";
+        const m = n?.member ? code(n.member) : "";
+        const src = n?.source
+          ? `${esc(`${n.source.file}:${n.source.line}`)}${n.source.text !== undefined ? ` ${code(n.source.text.trim())}` : ""}`
+          : "";
+        out.push(
+          `| ${code(s.text)} | ${code(s.register)} | ${s.value !== undefined ? code(hex(s.value)) : ""} | ${v} | ${m} | ${src} | ${esc(s.meaning)} |`,
+        );
+      }
+      out.push("");
+    } else if (e.steps.length) {
       out.push("", "| instruction | register | value | meaning |", "|---|---|---|---|");
       for (const s of e.steps)
         out.push(
@@ -143,8 +164,29 @@ function crashSection(ca: CrashAnalysis, n: number, total: number): string[] {
       out.push("");
     }
     out.push(`**Verdict:** ${esc(e.verdict.text)}`);
+    if (b?.verdict) out.push("", `**In source terms:** ${esc(b.verdict.text)}`);
     for (const u of e.unknowns) out.push(`- Unknown: ${esc(u)}`);
     for (const n of e.notes) out.push(`- Note: ${esc(n)}`);
+    out.push("");
+  }
+  if (b) {
+    out.push(`### Binary (\`${b.function}\`)`, "");
+    if (b.codeCheck) out.push(`- **Code: bytes:** ${esc(b.codeCheck.text)}`);
+    const a = b.analysis;
+    if (a) {
+      out.push(
+        `- **Function:** ${a.instructions} instructions, ${a.blocks.length} basic blocks; the fault is in block ${a.faultBlock}`,
+      );
+      for (const r of a.reaching) {
+        const defs = r.definitions.map((d) =>
+          d.offset !== undefined ? `${code(d.text)} at +${hex(d.offset)}` : esc(d.text),
+        );
+        out.push(
+          `- ${code(r.register)} at +${hex(r.use)} ← ${defs.join(" or ")}${r.join ? ` (join: ${r.definitions.length} reaching definitions, all kept)` : ""}`,
+        );
+      }
+    }
+    for (const n of b.notes) out.push(`- Note: ${esc(n)}`);
     out.push("");
   }
 

@@ -131,9 +131,14 @@ function crashSection(ca: CrashAnalysis, n: number, total: number, p: Paint): st
     out.push("", p.bold("Code"), `  ${c.code.text}`);
   }
 
-  const e = ca.explanation;
+  const b = ca.binary;
+  const e = b?.explanation ?? ca.explanation;
+  const named = new Map((b?.steps ?? []).map((n) => [n.step, n]));
   if (e) {
-    out.push("", p.bold("Explanation"));
+    out.push(
+      "",
+      p.bold("Explanation") + (b?.explanation ? p.dim(` (whole function ${b.function}, from the object file)`) : ""),
+    );
     const a = e.access;
     if (a) {
       const ea = a.effectiveAddress !== undefined ? ` = ${hex(a.effectiveAddress)}` : "";
@@ -145,13 +150,49 @@ function crashSection(ca: CrashAnalysis, n: number, total: number, p: Paint): st
             : "";
       out.push(`  ${label(p, "access")}${a.kind ? `${a.kind} ` : ""}${accessOperand(a)}${ea}${match}`);
     }
-    for (const s of e.steps) {
+    for (const [k, s] of e.steps.entries()) {
       const v = s.value !== undefined ? `${s.register} = ${hex(s.value)}` : s.register;
       out.push(`  ${"  ".repeat(s.depth)}${p.dim("←")} ${s.text.padEnd(24)} ${p.cyan(v.padEnd(24))} ${s.meaning}`);
+      const n = named.get(k);
+      if (n) {
+        const pad = `  ${"  ".repeat(s.depth)}  `;
+        const what = [
+          n.variable ? `${s.register} is ${p.bold(n.variable)}${n.type ? ` (${n.type})` : ""}` : "",
+          n.member ? `loads ${p.bold(n.member)}${!n.variable && n.type ? ` (${n.type})` : ""}` : "",
+        ].filter((x) => x);
+        if (what.length) out.push(`${pad}${what.join("; ")}`);
+        if (n.source) {
+          out.push(
+            `${pad}${p.dim(`${n.source.file}:${n.source.line}`)}${n.source.text !== undefined ? `  ${n.source.text.trim()}` : ""}`,
+          );
+        }
+      }
     }
     out.push(`  ${label(p, "verdict")}${p.bold(e.verdict.text)}`);
+    if (b?.verdict) out.push(`  ${label(p, "named")}${p.bold(b.verdict.text)}`);
+    if (b?.verdict?.source?.text !== undefined) out.push(`  ${label(p, "source")}${b.verdict.source.text.trim()}`);
     for (const u of e.unknowns) out.push(`  ${label(p, "unknown")}${p.dim(u)}`);
     for (const n of e.notes) out.push(`  ${label(p, "note")}${p.dim(n)}`);
+  }
+  if (b) {
+    out.push("", p.bold("Binary") + p.dim(` (${b.function} in the object file)`));
+    if (b.codeCheck) {
+      const c = b.codeCheck;
+      const t = c.result === "mismatch" ? p.yellow(c.text) : c.result === "match" ? p.green(c.text) : p.dim(c.text);
+      out.push(`  ${label(p, "Code:")}${t}`);
+    }
+    const a = b.analysis;
+    if (a) {
+      out.push(
+        `  ${label(p, "function")}${a.instructions} instructions in ${a.blocks.length} basic blocks; the fault is in block ${a.faultBlock} (+${hex(a.blocks[a.faultBlock]?.start ?? 0)}..+${hex(a.blocks[a.faultBlock]?.end ?? 0)})`,
+      );
+      for (const r of a.reaching) {
+        const defs = r.definitions.map((d) => (d.offset !== undefined ? `${d.text} at +${hex(d.offset)}` : d.text));
+        const join = r.join ? p.yellow(` — join: ${r.definitions.length} reaching definitions, all kept`) : "";
+        out.push(`  ${p.dim("reaches")}   ${r.register} at +${hex(r.use)} ← ${defs.join(" | ")}${join}`);
+      }
+    }
+    for (const n of b.notes) out.push(`  ${label(p, "note")}${p.dim(n)}`);
   }
 
   for (const no of ca.notes) out.push(`  ${p.yellow(`note (${no.stage}):`)} ${no.message}`);
