@@ -32,7 +32,7 @@ while kill -0 "$qpid" 2>/dev/null; do
   # count a boot as finished when the next one has started, or when the last one panicked
   # and said it is rebooting
   if (( n > boots )) || { (( n == boots )) && grep -q 'Rebooting in' <(sed -n "/Linux version/h;//!H;\${x;p}" "$out"); }; then
-    sleep 3; break
+    sleep 0.5; break
   fi
   if (( $(date +%s) - t0 > timeout )); then echo "lab/run: timeout" >&2; break; fi
 done

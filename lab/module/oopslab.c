@@ -294,7 +294,7 @@ struct lab_ring {
 	unsigned long magic;	/* read as slot[4] */
 };
 
-static struct lab_ring lab_ring0 = { .magic = 0xdead4ead00c0ffeeUL };
+static struct lab_ring lab_ring0 = { .magic = 0x4c41425f52494e47UL };	/* "LAB_RING" */
 static u32 lab_slot = 4;
 module_param(lab_slot, uint, 0644);
 
