@@ -137,7 +137,9 @@ describe("seed shape on MIPS64 Octeon: the verdict in the seed's names", () => {
     const entry = [...(ci?.[1] ?? "").matchAll(/\[0x([0-9a-f]+), 0x([0-9a-f]+)\): (DW_OP_reg\d+ (\w+?)_64)/g)].find(
       (m) => Number.parseInt(m[1] as string, 16) <= off && off < Number.parseInt(m[2] as string, 16),
     );
-    const reg = (entry?.[4] as string).toLowerCase();
+    expect(entry).toBeDefined();
+    const reg = String(entry?.[4]).toLowerCase();
+    expect(reg).toBe("v0");
     const named = b.steps.map((n) => ({ n, s: e?.steps[n.step] }));
     const clientStep = named.find((x) => x.s?.register === reg && x.n.variable !== undefined);
     expect(clientStep?.n.variable).toBe("client_info");
