@@ -29,6 +29,12 @@ function esc(s: string): string {
   return s.replace(/([\\`*_|<>[\]])/g, "\\$1");
 }
 const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
+/** Text whose `backquoted` parts are code (the named verdict): those stay code, the rest is escaped. */
+const withCode = (s: string) =>
+  s
+    .split("`")
+    .map((part, i) => (i % 2 ? code(part) : esc(part)))
+    .join("");
 
 function fence(lines: string[], lang = ""): string[] {
   const body = lines.join("\n");
@@ -164,7 +170,7 @@ function crashSection(ca: CrashAnalysis, n: number, total: number): string[] {
       out.push("");
     }
     out.push(`**Verdict:** ${esc(e.verdict.text)}`);
-    if (b?.verdict) out.push("", `**In source terms:** ${esc(b.verdict.text)}`);
+    if (b?.verdict) out.push("", `**In source terms:** ${withCode(b.verdict.text)}`);
     for (const u of e.unknowns) out.push(`- Unknown: ${esc(u)}`);
     for (const n of e.notes) out.push(`- Note: ${esc(n)}`);
     out.push("");
