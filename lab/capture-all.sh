@@ -6,4 +6,5 @@ here="$(cd "$(dirname "$0")" && pwd)"
 for bug in null_table wildcard uaf list_poison bug_on warn_on div_zero oob lockup; do
   "$here/capture.sh" "$bug" "$bug"
 done
+BOOTS=3 "$here/capture.sh" null_table_loop null_table
 BOOTS=3 "$here/capture.sh" null_table_loop_nokaslr null_table --nokaslr
