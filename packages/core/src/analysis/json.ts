@@ -106,7 +106,12 @@ function binary(b: BinaryExplanation | undefined): Json {
           compared: c.compared,
           relocated: c.relocated,
           outside: c.outside,
-          mismatches: c.mismatches.map((m) => ({ offset: hex(m.offset), oops: m.oops, binary: m.binary })),
+          mismatches: c.mismatches.map((m) => ({
+            offset: hex(m.offset),
+            oops: m.oops,
+            binary: m.binary,
+            known: m.known ?? null,
+          })),
           text: c.text,
         }
       : null,

@@ -58,14 +58,18 @@ export interface NamedStep {
 
 /** The `Code:` window against the function's bytes in the object. */
 export interface CodeCheck {
-  /** `match`: every compared byte agrees; `mismatch`: some differ; `unchecked`: none could be compared. */
-  result: "match" | "mismatch" | "unchecked";
+  /**
+   * `match`: every compared byte agrees; `patched`: the differences are all known run-time patches
+   * of the same binary (each says which in `known`); `mismatch`: some differ otherwise (wrong binary,
+   * or a patch not recognised); `unchecked`: none could be compared.
+   */
+  result: "match" | "patched" | "mismatch" | "unchecked";
   /** Bytes compared, bytes skipped because a relocation patches them at load, bytes outside the function. */
   compared: number;
   relocated: number;
   outside: number;
   /** Offsets (from the function start) of the differing units, with both contents. */
-  mismatches: { offset: number; oops: string; binary: string }[];
+  mismatches: { offset: number; oops: string; binary: string; known?: string }[];
   text: string;
 }
 
@@ -173,6 +177,7 @@ export async function explainWithBinary(
       off,
       fb,
       crash.arch?.startsWith("mips") ?? false,
+      crash.arch === "x86_64" || crash.arch === "i386" ? 1 : 4,
     );
   }
   // The window's instructions, as offsets from the function start.
@@ -188,13 +193,32 @@ export async function explainWithBinary(
     const target = disasmTarget(crash);
     if (target && off < fb.bytes.length) {
       await initDisassembler();
-      const all = disassembleCode(target, { bytes: fb.bytes, faultIndex: off }, pc.address);
+      // Where the Code: window covers the function and agrees with it (up to relocations and known
+      // run-time patches), its bytes are what ran: they replace the object's (a NOP for the ftrace
+      // call, the relocated immediates).
+      const bytes = fb.bytes.slice();
+      const cc = out.codeCheck;
+      const code = crash.code;
+      if (code?.faultIndex !== undefined && (cc?.result === "match" || cc?.result === "patched")) {
+        const base = off - code.faultIndex;
+        for (let i = 0; i < code.bytes.length; i++) {
+          if (base + i >= 0 && base + i < bytes.length) bytes[base + i] = code.bytes[i] as number;
+        }
+      }
+      const all = disassembleCode(target, { bytes, faultIndex: off }, pc.address);
       out.analysis = analyseFunction(fn, all, sem, off);
       // The slice with values, run over the whole function: it reaches back to the start of the
       // fault's basic block, past the Code: window's first byte. The dump still holds the values at
       // the fault, so the same soundness rules apply.
       const whole = explainCrash(crash, all);
-      if (out.codeCheck?.result !== "mismatch") {
+      // The slice reads only instructions before the fault: differences after it do not matter to it.
+      const after = out.codeCheck?.mismatches.every((m) => m.offset > off || m.known !== undefined) ?? true;
+      if (out.codeCheck?.result === "mismatch" && after) {
+        out.notes.push(
+          "the unexplained Code: differences lie after the faulting instruction; the slice, which reads only instructions before it, uses the object's bytes",
+        );
+      }
+      if (out.codeCheck?.result !== "mismatch" || after) {
         out.instructions = all;
         out.explanation = whole;
         window = all;
@@ -291,15 +315,22 @@ function hexOf(b: Uint8Array): string {
 }
 
 /** Compare the window with the object's bytes, 4-byte unit by unit (bytes for other widths). */
-function checkCode(win: Uint8Array, faultIndex: number, off: number, fb: FunctionBytes, bigEndian: boolean): CodeCheck {
+function checkCode(
+  win: Uint8Array,
+  faultIndex: number,
+  off: number,
+  fb: FunctionBytes,
+  bigEndian: boolean,
+  unit: number,
+): CodeCheck {
   const base = off - faultIndex;
   let compared = 0;
   let relocated = 0;
   let outside = 0;
   const mismatches: CodeCheck["mismatches"] = [];
-  for (let i = 0; i < win.length; i += 4) {
+  for (let i = 0; i < win.length; i += unit) {
     const o = base + i;
-    const n = Math.min(4, win.length - i);
+    const n = Math.min(unit, win.length - i);
     if (o < 0 || o + n > fb.bytes.length) {
       outside += n;
       continue;
@@ -308,7 +339,11 @@ function checkCode(win: Uint8Array, faultIndex: number, off: number, fb: Functio
     const b = fb.bytes.subarray(o, o + n);
     const rel = fb.relocated.find((r) => o < r.offset + r.length && r.offset < o + n);
     let same: boolean;
-    if (rel && n === 4) {
+    if (rel && (n !== 4 || rel.keep === 0)) {
+      // The whole relocated field differs legitimately: not compared.
+      same = true;
+      relocated += n;
+    } else if (rel) {
       const word = (x: Uint8Array) =>
         bigEndian
           ? ((x[0] as number) << 24) | ((x[1] as number) << 16) | ((x[2] as number) << 8) | (x[3] as number)
@@ -319,9 +354,39 @@ function checkCode(win: Uint8Array, faultIndex: number, off: number, fb: Functio
       same = a.every((x, k) => x === b[k]);
       compared += n;
     }
-    if (!same) mismatches.push({ offset: o, oops: hexOf(a), binary: hexOf(b) });
+    if (!same) {
+      // Adjacent differing bytes (x86 compares byte by byte) make one entry.
+      const last = mismatches[mismatches.length - 1];
+      if (last && last.offset + last.oops.length / 2 === o) {
+        last.oops += hexOf(a);
+        last.binary += hexOf(b);
+      } else mismatches.push({ offset: o, oops: hexOf(a), binary: hexOf(b) });
+    }
   }
-  const result = mismatches.length ? "mismatch" : compared + relocated > 0 ? "match" : "unchecked";
+  // Known x86 run-time patches of the same binary. The first instruction `call __fentry__` (e8 + rel32)
+  // becomes a 5-byte NOP (0f 1f 44 00 00) when ftrace initialises (arch/x86/kernel/ftrace.c,
+  // ftrace_nop_replace()); with CONFIG_RETHUNK, `jmp __x86_return_thunk` (e9 + rel32) becomes `ret`
+  // (c3) when the thunk is not needed (arch/x86/kernel/alternative.c, apply_returns()). The rel32
+  // bytes are relocated and already skipped, so the opcode byte is what differs.
+  if (unit === 1) {
+    for (const m of mismatches) {
+      if (m.offset === 0 && m.binary === "e8" && m.oops === "0f")
+        m.known = "call __fentry__ replaced by a NOP at boot (ftrace)";
+      else if (m.binary === "e9" && m.oops === "c3")
+        m.known = "jmp __x86_return_thunk rewritten to ret at boot (CONFIG_RETHUNK, apply_returns())";
+    }
+  }
+  const allKnown = mismatches.length > 0 && mismatches.every((m) => m.known !== undefined);
+  const result = allKnown
+    ? "patched"
+    : mismatches.length
+      ? "mismatch"
+      : compared + relocated > 0
+        ? "match"
+        : "unchecked";
+  const diffs = mismatches
+    .map((m) => `+${hx(BigInt(m.offset))} (oops ${m.oops}, object ${m.binary}${m.known ? `: ${m.known}` : ""})`)
+    .join(", ");
   const tail = relocated
     ? ` (${relocated} bytes patched by relocations at load compared outside the relocated field)`
     : "";
@@ -329,8 +394,10 @@ function checkCode(win: Uint8Array, faultIndex: number, off: number, fb: Functio
     result === "match"
       ? `the Code: bytes agree with the object's bytes for ${compared + relocated} bytes${tail}`
       : result === "mismatch"
-        ? `the Code: bytes differ from the object's at ${mismatches.map((m) => `+${hx(BigInt(m.offset))} (oops ${m.oops}, object ${m.binary})`).join(", ")}: the wrong binary for this kernel, or code patched at run time (alternatives, jump labels, ftrace)`
-        : "the Code: window lies outside the function's bytes; nothing compared";
+        ? `the Code: bytes differ from the object's at ${diffs}: the wrong binary for this kernel, or code patched at run time (alternatives, jump labels, ftrace)`
+        : result === "patched"
+          ? `the Code: bytes agree with the object's except for known run-time patches of the same binary: ${diffs}${tail}`
+          : "the Code: window lies outside the function's bytes; nothing compared";
   return { result, compared, relocated, outside, mismatches, text };
 }
 
@@ -407,9 +474,13 @@ export function analyseFunction(
   const reaching: ReachingDefs[] = [];
   const seen = new Set<string>();
   const callClob = new Set(sem.callClobbered);
+  // On x86 a call as a kernel function's first instruction is the ftrace hook (`call __fentry__`,
+  // -mfentry), which saves and restores the argument registers (arch/x86/kernel/ftrace_64.S): no clobber.
+  const x86 = sem.arch === "x86_64" || sem.arch === "i386";
+  const clobbers = (k: number) => fx[k]?.control === "call" && !(x86 && (insns[k]?.offset ?? -1) === 0);
+  const explicit = (k: number, r: string) => (fx[k]?.writes ?? []).some((w) => w.reg === r);
   const writes = (k: number, r: string) =>
-    (fx[k]?.writes ?? []).some((w) => w.reg === r) ||
-    (fx[k]?.control === "call" && callClob.has(r) && !(fx[k]?.delaySlot ?? false));
+    explicit(k, r) || (clobbers(k) && callClob.has(r) && !(fx[k]?.delaySlot ?? false));
   // Definitions of r reaching the instruction at index k (exclusive), across blocks.
   const defsOf = (r: string, k: number): ReachingDefs["definitions"] => {
     const defs: ReachingDefs["definitions"] = [];
@@ -418,12 +489,16 @@ export function analyseFunction(
       const first = firsts[b] as number;
       for (let j = from - 1; j >= first; j--) {
         // With a delay slot, a call's clobber lands after the slot instruction.
-        const isCallClob = fx[j - 1]?.control === "call" && fx[j - 1]?.delaySlot && callClob.has(r);
+        const isCallClob = clobbers(j - 1) && fx[j - 1]?.delaySlot && callClob.has(r);
         if (writes(j, r) || isCallClob) {
           const ins = insns[j] as Instruction;
           defs.push({
             offset: ins.offset,
-            text: writes(j, r) ? text(ins) : `${text(insns[j - 1])} (clobbered by the call)`,
+            text: explicit(j, r)
+              ? text(ins)
+              : writes(j, r)
+                ? `${text(ins)} (clobbered by the call)`
+                : `${text(insns[j - 1])} (clobbered by the call)`,
           });
           return;
         }
@@ -441,7 +516,8 @@ export function analyseFunction(
     return defs;
   };
   const follow = (r: string, k: number, depth: number) => {
-    if (depth > 6 || r === sem.zero) return;
+    // The program counter (x86 rip-relative operands) is not a data dependency.
+    if (depth > 6 || r === sem.zero || r === "rip" || r === "pc") return;
     const key = `${r}@${k}`;
     if (seen.has(key)) return;
     seen.add(key);
