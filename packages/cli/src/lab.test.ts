@@ -175,10 +175,13 @@ describe.each(names)("lab crash %s", (name) => {
 });
 
 describe.runIf(withVmlinux)("lab crashes with Debian's debug vmlinux (LAB_VMLINUX=1)", () => {
-  it("list_poison: the pc __list_del_entry_valid.cold is in lib/list_debug.c, the file the kernel BUG line names", async () => {
+  it("list_poison: the pc __list_del_entry_valid.cold is in lib/list_debug.c, the file:line the kernel BUG line names", async () => {
     const dir = join(crashes, "list_poison");
     const { doc } = await analyze(["--vmlinux", vmlinux, "--modules", dir, join(dir, "console.log")]);
+    const truth = JSON.parse(readFileSync(join(dir, "truth.json"), "utf8"));
     const pc = (doc.crashes[0].sources as Source[]).filter((s) => s.frame === -1);
-    expect((pc.at(-1)?.file ?? "").endsWith("lib/list_debug.c")).toBe(true);
+    expect(pc.map((s) => s.function)).toEqual(["__list_del_entry_valid"]);
+    expect((pc[0]?.file ?? "").endsWith(`/${truth.pc.source.file}`)).toBe(true);
+    expect(pc[0]?.line).toBe(truth.pc.source.line);
   }, 300_000);
 });
