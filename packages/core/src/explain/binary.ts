@@ -624,10 +624,29 @@ async function nameVerdict(
   const where = source
     ? ` at ${source.file}:${source.line} in ${source.inlineChain[0]}${source.inlineChain.length > 1 ? ` (inlined into ${source.inlineChain.slice(1).join(" ← ")})` : ""}`
     : "";
-  if (v.kind !== "null-pointer" && v.kind !== "null-array") {
-    return source ? { text: `${v.text}${where}`, source } : undefined;
-  }
   const a = e.access;
+  if (v.kind !== "null-pointer" && v.kind !== "null-array") {
+    // A bad (poisoned, non-canonical, …) pointer: name where it was loaded from and the member read.
+    const bad = named.find((n) => n.member && v.pointer !== undefined && (e.steps[n.step] as Step).value === v.pointer);
+    if (!bad?.member) return source ? { text: `${v.text}${where}`, source } : undefined;
+    const o: NamedVerdict = { text: "", pointer: bad.member };
+    if (bad.type) o.pointerType = bad.type;
+    if (source) o.source = source;
+    const t = bad.type ? pointee(bad.type) : undefined;
+    const ea0 = a?.effectiveAddress ?? a?.faultAddress;
+    const off0 = v.fieldOffset ?? (ea0 !== undefined && v.pointer !== undefined ? ea0 - v.pointer : undefined);
+    let reads = "";
+    if (t && off0 !== undefined && off0 >= 0n && off0 < 0x10000n) {
+      const mm = await sym.memberAt(t, off0, { pc: faultPc }).catch(() => undefined);
+      if (mm?.path) {
+        o.member = `${bad.member}->${mm.path}`;
+        o.memberOffset = Number(off0);
+        reads = `; ${a?.kind === "store" ? "writing" : "reading"} \`${o.member}\` (+${hx(off0)})`;
+      }
+    }
+    o.text = `\`${bad.member}\` = ${hx(v.pointer ?? 0n)}: ${v.text}${reads}${where}`;
+    return o;
+  }
   const fi = window.findIndex((w) => w.faulting);
   const faultInsn = a ? window[a.instruction] : window[fi];
   const fmem = faultInsn && sem ? sem.effect(faultInsn).mem : undefined;
@@ -654,8 +673,14 @@ async function nameVerdict(
   }
   const total = ea !== undefined ? ea - (v.pointer ?? 0n) : undefined;
   const parts: string[] = [];
+  // Unnamed by a load: the variable in the access's base register, when it holds the NULL itself.
+  const baseReg = fmem?.mem.base;
+  if (!out.pointer && baseVar?.exact && baseReg && crash.registers[baseReg] === v.pointer) {
+    out.pointer = baseVar.name;
+    out.pointerType = baseVar.type;
+  }
   const ptrName = out.pointer ?? "the pointer";
-  parts.push(`\`${ptrName}\` is NULL`);
+  parts.push(out.pointer ? `\`${ptrName}\` is NULL` : "the pointer is NULL (DWARF names no variable or member for it)");
   let memberOff: bigint | undefined = v.fieldOffset;
   if (v.kind === "null-array" && elem && elemSize && total !== undefined) {
     const idx = total / BigInt(elemSize);
