@@ -32,6 +32,7 @@ interface Truth {
   kaslr: boolean;
   kernel: { release: string };
   fault: { address: string | null };
+  context: string;
   pc: { symbol: string; module: string | null };
   source: Place & { line: number };
   inline_chain: Place[];
@@ -121,6 +122,8 @@ describe.each(names)("lab crash %s", (name) => {
       expect(c.pc.module).toBe(truth.pc.module);
       expect(c.fault.address).toBe(truth.fault.address);
       expect(c.modules.map((m: { name: string }) => m.name)).toContain("oopslab");
+      // "task" or "irq" (wildcard's handler runs in net_rx_action's softirq)
+      expect(c.frames[0].context).toBe(truth.context.split(" ")[0]);
     }
   });
 
