@@ -84,9 +84,11 @@ const gaps: Record<string, string[]> = {
 const verdictGap = new Set(["list_poison", "div_zero", "lockup"]);
 /** Parts of the DWARF-named verdict (verdict.named) that do not match truth today, with what it says. */
 const namedGap: Record<string, Partial<Record<"pointer" | "element" | "member", string>>> = {
-  wildcard: { pointer: "today 'the pointer' (the load base lab_ports is a relocated symbol, not a DWARF variable)" },
+  wildcard: {
+    pointer:
+      "today 'port' (the local that holds it; truth names where it was loaded from: lab_ports[dev->ifindex % 64])",
+  },
   list_poison: { pointer: "today no named verdict (the verdict is the BUG's ud2 trap in vmlinux)" },
-  uaf: { pointer: "today not named (the freed s is in rbx)", member: "today not named" },
   oob: {
     pointer: "today not named (slot[4] of a 4-entry array is read from a relocated global)",
     element: "today not named",
