@@ -183,6 +183,17 @@ describe("whole-function analysis", () => {
     expect(r.b.codeCheck?.result).toBe("mismatch");
     expect(r.b.codeCheck?.mismatches).toEqual([{ offset: off + 4, oops: "00000000", binary: next }]);
     expect(r.b.codeCheck?.text).toContain("wrong binary");
+    // A difference after the fault does not touch the slice: it still runs over the whole function.
+    expect(r.b.explanation).toBeDefined();
+    expect(r.b.notes.join(" ")).toContain("after the faulting instruction");
+    // A difference before the fault: the object is not what ran, so the slice stays on the window.
+    const prev = insns.get(off - 4)?.word as string;
+    const before = oops.replace(new RegExp(`${prev}( <[0-9a-f]{8}>)`), "00000000$1");
+    expect(before).not.toBe(oops);
+    const rb = await run(before);
+    expect(rb.b.codeCheck?.mismatches.map((m) => m.offset)).toEqual([off - 4]);
+    expect(rb.b.explanation).toBeUndefined();
+    expect(rb.b.notes.join(" ")).toContain("the slice stays on the Code: window");
   });
 
   it("a window over relocated words (long-call lui/daddiu) matches outside the relocated field", async () => {
