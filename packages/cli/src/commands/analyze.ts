@@ -48,7 +48,11 @@ Options:
                      module load addresses do not matter)
   --modules DIR      where the .ko files are ([module] frames; also searched: next to
                      vmlinux, /usr/lib/debug/lib/modules/RELEASE, /lib/modules/RELEASE)
-  --src DIR          the kernel source tree the kernel was built from
+                     With the faulting function's object, the Code: bytes are checked
+                     against it and the fault is explained over the whole function in
+                     DWARF's names (variables, types, member paths, source lines)
+  --src DIR          the kernel source tree the kernel was built from (the explanation
+                     then quotes each source line)
   -h, --help         show this help
 
 Exit status:
