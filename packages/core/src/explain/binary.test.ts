@@ -196,6 +196,19 @@ describe("whole-function analysis", () => {
     expect(rb.b.notes.join(" ")).toContain("the slice stays on the Code: window");
   });
 
+  it("the real seed oops against our bonding.ko: the wrong binary, so nothing is named", async () => {
+    // examples/seed/oops.log faults at rlb_arp_recv+0x128 of the vendor's bonding.ko; ours has other
+    // code there (objdump), so the check reports the faulting word itself and no names are given.
+    const seed = readFileSync(join(__dirname, "../../../../examples/seed/oops.log"), "utf8");
+    expect(insns.get(0x128)?.word).not.toBe("92230018");
+    const r = await run(seed);
+    expect(r.b.codeCheck?.result).toBe("mismatch");
+    expect(r.b.codeCheck?.mismatches.some((m) => m.offset <= 0x128 && 0x128 < m.offset + m.oops.length / 2)).toBe(true);
+    expect(r.b.verdict).toBeUndefined();
+    expect(r.b.steps).toEqual([]);
+    expect(r.b.notes.join(" ")).toContain("nothing is named");
+  });
+
   it("a window over relocated words (long-call lui/daddiu) matches outside the relocated field", async () => {
     // A window at the bond_lock() call sequence: objdump -r shows relocations on these words; the
     // running module holds the patched immediates, so the oops shows different low halves.

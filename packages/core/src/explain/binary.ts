@@ -229,6 +229,18 @@ export async function explainWithBinary(
     }
   }
 
+  // The faulting instruction itself differs (and not by a known patch): this object is not what ran
+  // there, so its DWARF names would describe other code. Say so and name nothing.
+  const atFault = out.codeCheck?.mismatches.find(
+    (m) => m.known === undefined && m.offset <= off && off < m.offset + m.oops.length / 2,
+  );
+  if (atFault) {
+    out.notes.push(
+      "the faulting instruction's bytes differ from the object's: its DWARF would describe other code, so nothing is named",
+    );
+    return out;
+  }
+
   // Name each step.
   const steps = explanation?.steps ?? [];
   for (const [k, s] of steps.entries()) {
