@@ -718,10 +718,15 @@ async function nameVerdict(
   }
   if (elem && memberOff !== undefined) {
     const mm = await sym.memberAt(elem, memberOff, { pc: faultPc }).catch(() => undefined);
-    if (mm && mm.path) {
-      const holder = baseVar?.exact && pointee(baseVar.type) === elem ? baseVar.name : `${ptrName}[…]`;
-      const sep = holder.endsWith("]") ? "." : "->";
-      out.member = `${holder}${sep}${mm.path}`;
+    if (mm?.path) {
+      // Through the variable holding the element's address when DWARF names one, else through the
+      // pointer itself: `p[i].member` for an array element, `p->member` otherwise.
+      const viaVar = baseVar?.exact && pointee(baseVar.type) === elem;
+      out.member = viaVar
+        ? `${baseVar?.name}->${mm.path}`
+        : out.index !== undefined
+          ? `${ptrName}[${hx(out.index)}].${mm.path}`
+          : `${ptrName}->${mm.path}`;
       out.memberOffset = Number(memberOff);
       const kind = a?.kind === "store" ? "writing" : "reading";
       parts.push(`${kind} \`${out.member}\` (+${hx(memberOff)})${ea !== undefined ? ` faults at ${hx(ea)}` : ""}`);
