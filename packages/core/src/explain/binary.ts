@@ -252,8 +252,10 @@ export async function explainWithBinary(
     const insn = window[s.instruction];
     const fx = insn && sem ? sem.effect(insn) : undefined;
     const unit = insnUnit(window, s.instruction);
+    // Only a variable whose location there is exactly the register: one computed from it (`v1 & 0xff`)
+    // is not the register's value.
     const v = await variableIn(symbolizer, await dwarfPc(o + unit), s.register);
-    if (v) {
+    if (v?.exact) {
       named.variable = v.name;
       named.type = v.type;
     }
