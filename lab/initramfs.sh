@@ -30,7 +30,7 @@ insmod /oopslab.ko || echo "lab: insmod failed"
 if [ -n "$bug" ]; then
   echo "lab: triggering $bug"
   echo "$bug" > /proc/oopslab
-  if [ "$bug" = wildcard ]; then
+  if [ "${bug#wildcard}" != "$bug" ]; then
     echo "lab: ping over lo"
     ping -c 3 127.0.0.1
   fi

@@ -7,6 +7,8 @@
  *   echo null_table > /proc/oopslab   NULL table pointer indexed inside an inlined lookup
  *   echo wildcard   > /proc/oopslab   packet handler for every device (dev = NULL) reading
  *                                     per-device state that only "lab0" ever gets; then ping
+ *   echo wildcard_table > /proc/oopslab  the seed whole: every device gets state, only "lab0" in
+ *                                     alb mode with a table; an alb handler for every device; ping
  *   echo uaf        > /proc/oopslab   use after free (boot with slub_debug=P: 0x6b poison)
  *   echo list_poison > /proc/oopslab  list_del() twice (LIST_POISON1/2)
  *   echo bug_on     > /proc/oopslab   BUG_ON()
@@ -23,6 +25,8 @@
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
 #include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <linux/rtnetlink.h>
 #include <linux/uaccess.h>
 #include <linux/string.h>
 
@@ -49,6 +53,7 @@ static int lab_warn_on(void);
 static u32 lab_div_zero(u32 hash);
 static int lab_oob(void);
 static int lab_lockup(void);
+static int lab_wildcard_table(void);
 static u32 lab_hash(u32 ip);
 static u32 lab_ip;
 
@@ -69,6 +74,8 @@ static ssize_t lab_write(struct file *file, const char __user *ubuf, size_t len,
 		lab_null_table(&lab_bond0);
 	else if (!strcmp(cmd, "wildcard"))
 		lab_wildcard();
+	else if (!strcmp(cmd, "wildcard_table"))
+		lab_wildcard_table();
 	else if (!strcmp(cmd, "uaf"))
 		lab_uaf();
 	else if (!strcmp(cmd, "list_poison"))
@@ -316,6 +323,56 @@ static lab_noipa int lab_lockup(void)
 	return 0;
 }
 
+/* ---- (b2) the seed's root cause, whole: a wildcard handler meets a device in the wrong mode ---- */
+
+/*
+ * Every device gets a struct lab_bond, but only port_dev's is in "alb" mode with a client table;
+ * the others ("rr") keep alb.table == NULL. The handler is registered for every device
+ * (.dev = NULL) and assumes alb mode: the seed's bug, with our own code.
+ */
+static struct lab_bond *lab_bonds[LAB_MAX_IFINDEX];
+
+static int lab_alb_rcv(struct sk_buff *skb, struct net_device *dev, struct packet_type *pt,
+		       struct net_device *orig_dev)
+{
+	struct lab_bond *bond = lab_bonds[dev->ifindex % LAB_MAX_IFINDEX];
+
+	if (bond && lab_update_entry(&bond->alb, ntohl(ip_hdr(skb)->saddr)))
+		bond->alb.rx_packets++;
+	kfree_skb(skb);
+	return NET_RX_SUCCESS;
+}
+
+static struct packet_type lab_alb_pt = {
+	.type = cpu_to_be16(ETH_P_IP),
+	.func = lab_alb_rcv,
+	.dev = NULL,	/* the bug: should be the alb device only */
+};
+static bool lab_alb_pt_added;
+
+static int lab_wildcard_table(void)
+{
+	struct net_device *dev;
+
+	rtnl_lock();
+	for_each_netdev(&init_net, dev) {
+		struct lab_bond *bond = kzalloc(sizeof(*bond), GFP_KERNEL);
+
+		if (!bond)
+			continue;
+		strscpy(bond->name, dev->name, sizeof(bond->name));
+		if (!strcmp(dev->name, port_dev)) {
+			bond->alb.mode = 1;
+			bond->alb.table = kcalloc(16, sizeof(struct lab_client), GFP_KERNEL);
+		}
+		lab_bonds[dev->ifindex % LAB_MAX_IFINDEX] = bond;
+	}
+	rtnl_unlock();
+	dev_add_pack(&lab_alb_pt);
+	lab_alb_pt_added = true;
+	return 0;
+}
+
 static const struct proc_ops lab_proc_ops = {
 	.proc_write = lab_write,
 };
@@ -333,8 +390,14 @@ static void __exit oopslab_exit(void)
 
 	if (lab_pt_added)
 		dev_remove_pack(&lab_pt);
-	for (i = 0; i < LAB_MAX_IFINDEX; i++)
+	if (lab_alb_pt_added)
+		dev_remove_pack(&lab_alb_pt);
+	for (i = 0; i < LAB_MAX_IFINDEX; i++) {
 		kfree(lab_ports[i]);
+		if (lab_bonds[i])
+			kfree(lab_bonds[i]->alb.table);
+		kfree(lab_bonds[i]);
+	}
 	remove_proc_entry("oopslab", NULL);
 }
 

@@ -69,6 +69,9 @@ const gaps: Record<string, string[]> = {
   wildcard: [
     "root cause: lab_pt registered with .dev = NULL (wildcard) reaches lo, whose state was never set up (needs --src, issue 5 item 3+)",
   ],
+  wildcard_table: [
+    "root cause: lo's struct lab_bond is in rr mode (no alb.table) yet lab_alb_pt (.dev = NULL) hands it lo's packets (needs --src, issue 5 item 3+)",
+  ],
   list_poison: [
     "verdict kind list-poison from the 'list_del corruption ... LIST_POISON1 (dead000000000100)' line: today 'trap' (the ud2 of BUG_ON_DATA_CORRUPTION)",
   ],
