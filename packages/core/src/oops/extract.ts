@@ -105,7 +105,10 @@ function splitTaint(rest: string, notTainted: boolean): { raw: string; release?:
       raw = br[1] ?? "";
       tail = br[2] ?? "";
     } else {
-      const m = /^((?:[A-Z](?: +|$))*)(.*)$/.exec(rest);
+      // print_tainted() writes one column per flag, a letter or a blank, so consecutive flags
+      // run together (`G           OE      6.1.0-56-amd64`): a token of capitals is taint, the first
+      // other token is the release.
+      const m = /^((?:[A-Z]+(?: +|$))*)(.*)$/.exec(rest);
       raw = (m?.[1] ?? "").trim();
       tail = m?.[2] ?? "";
     }

@@ -56,3 +56,17 @@ describe("taint", () => {
     expect(parseModules(" foo(PO) bar [last unloaded: baz]").map((m) => m.name)).toEqual(["foo", "bar"]);
   });
 });
+
+describe("taint on a real CPU line", () => {
+  // From the lab's capture (lab/crashes/null_table/console.log), Debian 6.1 with our out-of-tree,
+  // unsigned module loaded: adjacent flags (`OE`) run together in print_tainted()'s columns.
+  test("adjacent letters are taint, the next token is the release", async () => {
+    const { parseLog } = await import("./parse.js");
+    const { readFileSync } = await import("node:fs");
+    const text = readFileSync(new URL("../../../../lab/crashes/null_table/console.log", import.meta.url), "utf8");
+    const crash = parseLog(text).crashes[0];
+    expect(crash?.tainted.letters).toBe("OE");
+    expect(crash?.kernel.release).toBe("6.1.0-56-amd64");
+    expect(crash?.kernel.version).toBe("#1");
+  });
+});
