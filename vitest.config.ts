@@ -4,7 +4,16 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   resolve: {
-    alias: { "@oopscope/core": fileURLToPath(new URL("./packages/core/src/index.ts", import.meta.url)) },
+    alias: [
+      {
+        find: /^@oopscope\/core\/symbolizer$/,
+        replacement: fileURLToPath(new URL("./packages/core/src/symbolize/entry.ts", import.meta.url)),
+      },
+      {
+        find: /^@oopscope\/core$/,
+        replacement: fileURLToPath(new URL("./packages/core/src/index.ts", import.meta.url)),
+      },
+    ],
   },
   test: {
     include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts", "scripts/**/*.test.ts"],

@@ -22,8 +22,9 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 if (process.argv[2] === "--child") {
-  // Child: what `oopscope symbolize --obj VMLINUX` does: open, index lazily, answer each address.
-  const { openElfSymbolizer } = await import(pathToFileURL(join(root, "packages/core/dist/index.js")).href);
+  // Child: what `oopscope symbolize --obj VMLINUX` does: load the symbolizer entry of the core (not the
+  // whole core), open, index lazily, answer each address.
+  const { openElfSymbolizer } = await import(pathToFileURL(join(root, "packages/core/dist/symbolize/entry.js")).href);
   const { openFileSource } = await import(pathToFileURL(join(root, "packages/cli/dist/io/file-source.js")).href);
   const [, , , obj, warmReps] = process.argv;
   const addrs = readFileSync(0, "utf8")

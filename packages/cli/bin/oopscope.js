@@ -1,8 +1,16 @@
 #!/usr/bin/env node
 // Entry point installed as `oopscope`: hands over to the compiled CLI (built by `npm ci` via `prepare`).
-import { main } from "../dist/main.js";
+// `symbolize` goes straight to its command, which loads only the symbolizer part of the core: module
+// loading is a third of a cold 40-address run, and that command needs none of the rest.
+const argv = process.argv.slice(2);
+const run =
+  argv[0] === "symbolize"
+    ? Promise.all([import("../dist/commands/symbolize.js"), import("../dist/io.js")]).then(([cmd, io]) =>
+        cmd.symbolizeCommand(argv.slice(1), io.processIO()),
+      )
+    : import("../dist/main.js").then((m) => m.main(argv));
 
-main(process.argv.slice(2)).then(
+run.then(
   (code) => {
     process.exitCode = code;
   },

@@ -9,7 +9,7 @@
 
 import { readdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { type DwarfSymbolizer, OopsError, openElfSymbolizer } from "@oopscope/core";
+import { type DwarfSymbolizer, OopsError, openElfSymbolizer } from "@oopscope/core/symbolizer";
 import { type FileSource, openFileSource } from "./io/file-source.js";
 
 const MODULE_SUFFIXES = [".ko", ".ko.xz", ".ko.zst", ".ko.gz"];

@@ -7,7 +7,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { isOopsError, OopsError, type SourceFrame, type SymbolizeQuery } from "@oopscope/core";
+import { isOopsError, OopsError, type SourceFrame, type SymbolizeQuery } from "@oopscope/core/symbolizer";
 import type { CliIO } from "../io.js";
 
 /** ELF e_type of a relocatable object (System V gABI). */

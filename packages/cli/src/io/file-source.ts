@@ -2,10 +2,15 @@
  * A file on disk turned into the core's `ByteSource`: reads go through one open file descriptor
  * (`fs/promises` FileHandle) at explicit positions, so the core can take a few kilobytes here and a
  * compilation unit there from a 600 MB vmlinux without the file ever being read whole.
+ *
+ * Each read is a synchronous `pread` into an unzeroed buffer: the symbolizer issues thousands of
+ * reads of a page-cached file, and handing each to libuv's thread pool (and zero-filling buffers
+ * about to be overwritten) cost more CPU than the copies themselves.
  */
 
+import { readSync } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
-import { type ByteSource, OopsError } from "@oopscope/core";
+import { type ByteSource, OopsError } from "@oopscope/core/symbolizer";
 
 export interface FileSource extends ByteSource {
   readonly path: string;
@@ -29,12 +34,16 @@ export async function openFileSource(path: string): Promise<FileSource> {
     async read(offset: number, length: number): Promise<Uint8Array> {
       const start = Math.max(0, Math.min(offset, size));
       const end = Math.max(start, Math.min(size, offset + Math.max(0, length)));
-      const buf = new Uint8Array(end - start);
+      // Not from Buffer's shared pool (a view of it would expose its neighbours through `.buffer`), and
+      // a plain Uint8Array view, so `slice` keeps copying.
+      const raw = Buffer.allocUnsafeSlow(end - start);
+      const buf = new Uint8Array(raw.buffer, raw.byteOffset, raw.length);
       let filled = 0;
       try {
+        if (closed) throw new Error("file is closed");
         // A positional read may return fewer bytes than asked; loop until done or end of file.
         while (filled < buf.length) {
-          const { bytesRead } = await fh.read(buf, filled, buf.length - filled, start + filled);
+          const bytesRead = readSync(fh.fd, buf, filled, buf.length - filled, start + filled);
           if (bytesRead === 0) break;
           filled += bytesRead;
         }

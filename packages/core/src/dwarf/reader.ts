@@ -655,7 +655,7 @@ export class DwarfReader {
     return this.lineTables.get(`${u.h.section}:${u.h.offset}`, async () => {
       if (u.stmtList === undefined || !this.line.present) return undefined;
       // The program in one read when it fits the first guess; its length leads it (§6.2.4).
-      const bytes = await this.line.sized(u.stmtList, 64 * 1024, unitSize);
+      const bytes = await this.line.sized(u.stmtList, 16 * 1024, unitSize);
       const t = readLineProgram(new Cursor(bytes, this.littleEndian, u.stmtList), u.h.addressSize);
       return t;
     });

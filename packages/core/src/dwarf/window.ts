@@ -89,10 +89,20 @@ export class SectionWindow {
   async sized(offset: number, guess: number, sizeOf: (c: Cursor) => number): Promise<Uint8Array> {
     const first = await this.range(offset, guess);
     const total = sizeOf(new Cursor(first, this.sections.littleEndian, offset));
-    if (total <= first.length) return first.subarray(0, total);
+    // A small block is copied out, so that a cached unit does not keep the whole guess alive.
+    if (total <= first.length)
+      return total < first.length >> 1 && this.size > this.wholeLimit
+        ? first.slice(0, total)
+        : first.subarray(0, total);
     if (offset + total > this.size)
       throw new OopsError("E_TRUNCATED", `${this.name} block of ${total} bytes runs past the section`, offset);
-    return this.range(offset, total);
+    if (this.size <= this.wholeLimit) return this.range(offset, total);
+    // Only the part the first read missed: re-reading the guess would double the I/O of a large unit.
+    const rest = await this.range(offset + first.length, total - first.length);
+    const out = new Uint8Array(first.length + rest.length);
+    out.set(first, 0);
+    out.set(rest, first.length);
+    return out;
   }
 
   /** NUL-terminated string at `offset` (for `.debug_str` / `.debug_line_str`). */

@@ -9,9 +9,10 @@
 import type { ByteSource } from "../binary/source.js";
 
 export interface BlockCacheOptions {
-  /** Block size in bytes (a power of two); default 64 KiB. */
+  /** Block size in bytes (a power of two); default 16 KiB (a vmlinux unit's abbreviations or line
+   * program is a few KB: larger blocks multiplied the bytes a cold trace read). */
   blockSize?: number;
-  /** Most blocks kept; default 64 (4 MiB with the default block size). */
+  /** Most blocks kept; default 256 (4 MiB with the default block size). */
   maxBlocks?: number;
 }
 
@@ -27,8 +28,8 @@ export class BlockCache implements ByteSource {
     opts: BlockCacheOptions = {},
   ) {
     this.size = source.size;
-    this.blockSize = opts.blockSize ?? 64 * 1024;
-    this.maxBlocks = Math.max(2, opts.maxBlocks ?? 64);
+    this.blockSize = opts.blockSize ?? 16 * 1024;
+    this.maxBlocks = Math.max(2, opts.maxBlocks ?? 256);
   }
 
   private block(index: number): Promise<Uint8Array> {

@@ -8,10 +8,11 @@
  * Every decompressed size is checked against a ceiling before anything is allocated for it, and the
  * output is checked against the size the header promised, so a hostile header cannot make us
  * allocate gigabytes or hand back a short section.
+ *
+ * The decoders (fflate, fzstd, xz-decompress) are imported on first use: a plain vmlinux never
+ * needs them, and loading them costs a cold `symbolize` run more than its first lookup.
  */
 
-import { Gunzip, Unzlib } from "fflate";
-import { Decompress as ZstdDecompress } from "fzstd";
 import { Cursor } from "../binary/cursor.js";
 import { type ByteSource, bytesSource } from "../binary/source.js";
 import { OopsError } from "../errors.js";
@@ -80,12 +81,12 @@ export function parseZdebugHeader(head: Uint8Array, fileOffset: number): Compres
  * Decompresses a whole compressed section (`raw` includes the header). Checks the promised size
  * against the ceiling and the achievable ratio first, and the result against the promise.
  */
-export function decompressSection(
+export async function decompressSection(
   raw: Uint8Array,
   h: CompressionHeader,
   fileOffset: number,
   maxSize = DEFAULT_MAX_DECOMPRESSED,
-): Uint8Array {
+): Promise<Uint8Array> {
   const body = raw.subarray(h.headerSize);
   const ratio = h.kind === "zstd" ? ZSTD_MAX_RATIO : ZLIB_MAX_RATIO;
   if (h.size > maxSize || h.size > body.length * ratio + 1024)
@@ -98,7 +99,7 @@ export function decompressSection(
   let out: Uint8Array;
   try {
     // One byte over the promise is enough to know the promise was broken.
-    out = inflateBounded(h.kind === "zstd" ? "zstd" : "zlib", body, h.size + 1);
+    out = await inflateBounded(h.kind === "zstd" ? "zstd" : "zlib", body, h.size + 1);
   } catch (e) {
     if (e instanceof OopsError) throw e;
     throw new OopsError("E_ELF_COMPRESSION", `${h.kind} stream: ${(e as Error).message}`, fileOffset + h.headerSize);
@@ -144,7 +145,7 @@ export async function openMaybeCompressed(
   let out: Uint8Array;
   try {
     if (compression === "gzip" || compression === "zstd") {
-      out = inflateBounded(compression, all, maxSize);
+      out = await inflateBounded(compression, all, maxSize);
     } else {
       out = await xzDecompress(all, maxSize);
     }
@@ -163,7 +164,11 @@ export async function openMaybeCompressed(
  * one-shot gunzip would allocate the size stored in the gzip trailer, and a zstd frame's content size
  * is likewise unchecked input; streaming avoids trusting either.
  */
-export function inflateBounded(kind: "zlib" | "gzip" | "zstd", data: Uint8Array, limit: number): Uint8Array {
+export async function inflateBounded(
+  kind: "zlib" | "gzip" | "zstd",
+  data: Uint8Array,
+  limit: number,
+): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let total = 0;
   const sink = (chunk: Uint8Array) => {
@@ -174,8 +179,13 @@ export function inflateBounded(kind: "zlib" | "gzip" | "zstd", data: Uint8Array,
   if (kind === "zstd") checkZstdFrames(data, limit);
   // A zstd block can expand 4 bytes into 128 KiB, so zstd input goes in smaller pieces than deflate's.
   const piece = kind === "zstd" ? 512 : 4096;
-  const decoder = kind === "zstd" ? new ZstdDecompress(sink) : kind === "gzip" ? new Gunzip(sink) : new Unzlib(sink);
   if (data.length === 0) throw new OopsError("E_ELF_COMPRESSION", `empty ${kind} stream`);
+  const decoder =
+    kind === "zstd"
+      ? new (await import("fzstd")).Decompress(sink)
+      : kind === "gzip"
+        ? new (await import("fflate")).Gunzip(sink)
+        : new (await import("fflate")).Unzlib(sink);
   for (let at = 0; at < data.length; at += piece) {
     const end = Math.min(data.length, at + piece);
     decoder.push(data.subarray(at, end), end === data.length);
