@@ -149,6 +149,19 @@ describe("explain on real syzkaller logs", () => {
     expect(ex.verdict.text).toContain("WARN()");
   });
 
+  it("522 (x86-64 divide error): div ecx with RCX = 0 printed in the dump", () => {
+    // objdump: `f7 f1  div %ecx` at the <f7> mark of the Code: line.
+    const { log, crash, ex } = run(522, "x86_64", "divide-error");
+    expect(log).toMatch(/divide error/);
+    const fault = crash.code?.faultIndex;
+    expect(fault).toBeDefined();
+    expect([...(crash.code?.bytes.subarray(fault, (fault ?? 0) + 2) ?? [])]).toEqual([0xf7, 0xf1]);
+    expect(logged(log, /RCX: ([0-9a-f]{16})/) & 0xffffffffn).toBe(0n);
+    expect(ex.access).toBeUndefined();
+    expect(ex.verdict.kind).toBe("divide-by-zero");
+    expect(ex.verdict.text).toMatch(/divl? %ecx/);
+  });
+
   it("659 (arm64 kernel BUG): brk #0x800", () => {
     // objdump -m aarch64: d4210000 = brk #0x800 (BUG_BRK_IMM)
     const { ex } = run(659, "arm64", "bug");

@@ -104,12 +104,31 @@ export function explainCrash(crash: Crash, instructions: Instruction[]): Explana
     notes.push(`Cause.BD is set: the fault is in the delay slot of ${text(instructions[f])}`);
     f += 1;
   }
+  // s390x: a monitor event (`mc`, completed) and an operation exception (suppressed) leave the PSW at
+  // the next instruction (z/Architecture Principles of Operation, "Types of Instruction Ending"); access
+  // exceptions are nullifying, and the kernel rewinds the suppressing protection exception
+  // (arch/s390/mm/fault.c, do_protection_exception), so there the `>` line is the access. When the `#`
+  // line just before the PSW is BUG()/WARN()'s trap, that trap is the culprit.
+  const prev = f > 0 ? instructions[f - 1] : undefined;
+  if (arch === "s390x" && prev?.s390Marker === "#" && sem.effect(prev).control === "trap") {
+    notes.push(
+      `the PSW points past the trap ${text(prev)} (the # line): the interruption leaves it at the next instruction`,
+    );
+    f -= 1;
+  }
   const slice = new Slice(sem, instructions, f, regs);
   const faulting = instructions[f] as Instruction;
   const fx = slice.effects[f] as Effect;
 
   if (fx.control === "trap" || isTrapMnemonic(faulting.mnemonic)) {
     return { steps: [], verdict: trapVerdict(crash, faulting), unknowns, notes };
+  }
+  // A divide error (#DE) faults on the divide itself, not on a memory access: say what the divisor was.
+  if (fx.divisor && crash.kind === "divide-error") {
+    const steps: Step[] = [];
+    const seen = new Set<string>();
+    for (const r of exprReads(fx.divisor)) explainReg(slice, r, f, 0, steps, seen);
+    return { steps, verdict: divideVerdict(faulting, slice.eval(fx.divisor, f)), unknowns, notes };
   }
   // MIPS bus errors (ExcCode 6 IBE / 7 DBE) are imprecise: EPC may be past the access that caused
   // them (MIPS64 Vol. III, "Bus Error Exception"). Take the nearest preceding access in the region.
@@ -838,6 +857,25 @@ function trapVerdict(crash: Crash, insn: Instruction): Verdict {
   return {
     kind: "trap",
     text: `the faulting instruction is the deliberate trap ${text(insn)}: this is ${kind} (the kernel asserting a condition), not a bad memory access`,
+  };
+}
+
+function divideVerdict(insn: Instruction, divisor: bigint | undefined): Verdict {
+  if (divisor === 0n) {
+    return {
+      kind: "divide-by-zero",
+      text: `${text(insn)} divided by a divisor of 0: a division (or modulo) by zero`,
+    };
+  }
+  if (divisor !== undefined) {
+    return {
+      kind: "divide-overflow",
+      text: `${text(insn)} raised a divide error with divisor ${hx(divisor)}, which is not 0: the quotient does not fit the destination register (a signed minimum divided by -1, or a dividend too large for the divisor)`,
+    };
+  }
+  return {
+    kind: "unknown",
+    text: `${text(insn)} raised a divide error: the divisor was 0 or the quotient overflowed; its value is not in the dump`,
   };
 }
 

@@ -56,6 +56,8 @@ export type VerdictKind =
   | "bad-jump"
   | "address-mismatch"
   | "bus-error"
+  | "divide-by-zero"
+  | "divide-overflow"
   | "unknown";
 
 export interface Verdict {

@@ -43,6 +43,8 @@ export interface Effect {
   delaySlot?: boolean;
   /** true when the mnemonic is not in the table: every register the instruction names may be written. */
   unknown?: boolean;
+  /** Integer divides that trap (x86 `div`/`idiv`, #DE): the divisor as read by the instruction. */
+  divisor?: Expr;
 }
 
 /** One architecture's semantics: register spelling, machine width and the mnemonic table. */

@@ -151,6 +151,17 @@ const makeRules = (width: 32 | 64): Record<string, Rule> => {
     if (o.isMem(0)) e.mem = { op: "load", mem: o.mem(0), size: opSize(o, 0, W) };
     return e;
   };
+  // DIV/IDIV r/m: the dividend is (r/e)dx:(r/e)ax (ax for the byte form); #DE is raised when the
+  // divisor is 0 or the quotient does not fit the destination (Intel SDM Vol. 2A, DIV and IDIV).
+  const divRule: Rule = (o) => {
+    const e = fx([
+      { reg: acc, value: unknown("quotient") },
+      { reg: dx, value: unknown("remainder") },
+    ]);
+    e.divisor = rd(o, 0, W);
+    if (o.isMem(0)) e.mem = { op: "load", mem: o.mem(0), size: opSize(o, 0, W) };
+    return e;
+  };
   const shiftRule =
     (op: "shl" | "shr" | "sar"): Rule =>
     (o) => {
@@ -261,16 +272,8 @@ const makeRules = (width: 32 | 64): Record<string, Rule> => {
       return arith("mul")(o);
     },
     mul: oneOpMul,
-    div: () =>
-      fx([
-        { reg: acc, value: unknown("quotient") },
-        { reg: dx, value: unknown("remainder") },
-      ]),
-    idiv: () =>
-      fx([
-        { reg: acc, value: unknown("quotient") },
-        { reg: dx, value: unknown("remainder") },
-      ]),
+    div: divRule,
+    idiv: divRule,
     shl: shiftRule("shl"),
     sal: shiftRule("shl"),
     shr: shiftRule("shr"),
