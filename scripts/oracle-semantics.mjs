@@ -5,7 +5,7 @@
  * target and records the machine code (`hex`, in memory order) and GNU objdump's disassembly of it
  * (`objdump`), so the shared suite (packages/core/src/explain/semantics.test.ts) decodes real
  * encodings and `npm test` needs no binutils. Needs the Debian cross binutils
- * (binutils-{x86-64,i686,aarch64,arm,mips,mips64,powerpc64le,riscv64}-linux-gnu*) and binutils-multiarch.
+ * (binutils-{x86-64,i686,aarch64,arm,mips,mips64,powerpc64le,riscv64,s390x}-linux-gnu*) and binutils-multiarch.
  *
  *   node scripts/oracle-semantics.mjs          # fill in hex/objdump for every case
  */
@@ -49,6 +49,8 @@ const TOOLS = {
     m: ["-m", "powerpc:common64", "-EB"],
   },
   riscv64: { as: "riscv64-linux-gnu-as", flags: ["-march=rv64gc"], pre: ".option norvc\n", m: ["-m", "riscv:rv64"] },
+  // z14 enables every instruction of the table (risbgn, agrk, mvhi, the compare-and-branch forms).
+  s390x: { as: "s390x-linux-gnu-as", flags: ["-m64", "-march=z14"], pre: "", m: ["-m", "s390:64-bit"] },
 };
 
 const data = JSON.parse(readFileSync(file, "utf8"));

@@ -1,8 +1,8 @@
 // One shared suite over every architecture's semantic table. Each case in
 // test-data/explain/semantics.json was assembled by GNU as and read back by GNU objdump
 // (scripts/oracle-semantics.mjs records both); the expected register results were worked out by hand
-// from the ISA manuals (Intel SDM, Arm ARM, MIPS64 Vol. II, Power ISA, RISC-V Unprivileged ISA) for
-// the given input registers and loaded value. The bytes go through the real disassembler and the
+// from the ISA manuals (Intel SDM, Arm ARM, MIPS64 Vol. II, Power ISA, RISC-V Unprivileged ISA,
+// z/Architecture Principles of Operation) for the given input registers and loaded value. The bytes go through the real disassembler and the
 // table's effect is evaluated by a small independent interpreter below.
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -39,6 +39,7 @@ const TARGET: Record<string, DisasmTarget> = {
   mips32: { arch: "mips32", endian: "big" },
   ppc64: { arch: "ppc64", endian: "big" },
   riscv64: { arch: "riscv64", endian: "little" },
+  s390x: { arch: "s390x", endian: "big" },
 };
 
 /** An interpreter independent of the slicer: registers in, value out, masked to the machine width. */
@@ -94,7 +95,7 @@ describe("instruction semantics, every architecture's table", () => {
 
   const arches = [...new Set(data.cases.map((c) => c.arch))];
   it("covers every architecture with a table", () => {
-    expect(arches.sort()).toEqual(["arm", "arm64", "i386", "mips32", "mips64", "ppc64", "riscv64", "x86_64"]);
+    expect(arches.sort()).toEqual(["arm", "arm64", "i386", "mips32", "mips64", "ppc64", "riscv64", "s390x", "x86_64"]);
   });
 
   for (const c of data.cases) {
