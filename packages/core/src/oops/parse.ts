@@ -26,14 +26,17 @@ import { type LogLine, normaliseLine } from "./lines.js";
 import type { Boot, Crash, ParsedLog, RebootLoop, Signature } from "./model.js";
 
 export interface LogParserOptions {
-  /** Characters of new text gathered before a parsing pass (default 256 Ki). */
+  /** Characters of new text gathered before a parsing pass (default 64 Ki). */
   window?: number;
   /**
    * How far past a crash header the report finder may read (default 1 Mi, its own limit). Text after
    * an unfinished header is held until this much has arrived or a boot banner ends the crash.
    */
   lookAhead?: number;
-  /** Context kept before the cut when the window slides (default 64 Ki, what a report looks back). */
+  /**
+   * Context kept before the cut when the window slides (default 64 Ki, what a report looks back); a
+   * pass copies at most the last KEEP_LINES lines of it, all that is read before the cut.
+   */
   overlap?: number;
   /** Called for each crash as soon as it is complete. */
   onCrash?: (crash: Crash) => void;
@@ -77,6 +80,12 @@ const OPENERS =
   /^(?:Oops\[#\d+\]|Oops(?: -)? ?[:[]|(?:Data|Instruction) bus error, epc ==|CPU \d+ Unable to handle|Unhandled kernel unaligned access|Reserved instruction in kernel code|Kernel bug detected\[#|Unable to handle kernel|Internal error: |kernel BUG at |BUG: |general protection fault|invalid opcode: |divide error: )/;
 const OPENERS_RAW = new RegExp(`(?:^|[\\]:>] )${OPENERS.source.slice(1)}`);
 const LOOK_BACK_LINES = 200;
+// Lines of context carried into a pass before the parsed point: `openerBefore` walks back at most
+// LOOK_BACK_LINES lines from a header at or after that point, so more is never read (two lines of
+// margin for the partial line the point may sit in). Copying less than `overlap` on short-line logs
+// keeps the joined pass text small: strings over 128 KiB go to V8's large-object space, whose fresh
+// pages cost several times a young-generation copy (bench/README.md).
+const KEEP_LINES = LOOK_BACK_LINES + 2;
 // The report finder reads at most this far after a header (its WINDOW_AFTER).
 const LOOK_AHEAD = 1 << 20;
 // Size of the pieces a pushed chunk is examined in.
@@ -86,6 +95,13 @@ const HEADERS = new RegExp(LINUX_OOPSES.map((o) => o.header.replace(/[.*+?^${}()
 
 // Lines the report finder reads past the next report's header (its linesAfterNext), plus margin.
 const REPORT_TAIL_LINES = 320;
+
+/** Start of the line `n` lines before the one holding `pos` (0 when the text has fewer). */
+function linesBefore(text: string, pos: number, n: number): number {
+  let p = lineStart(text, pos);
+  for (let k = 0; k < n && p > 0; k++) p = lineStart(text, p - 1);
+  return p;
+}
 
 /** Offset after `n` more lines from `pos` (not beyond `max`). */
 function linesAfter(text: string, pos: number, n: number, max: number): number {
@@ -143,6 +159,23 @@ function lineStart(text: string, pos: number): number {
   let i = Math.min(pos, text.length) - 1;
   while (i >= 0 && text.charCodeAt(i) !== 10) i--;
   return i + 1;
+}
+
+/**
+ * `text.indexOf(BANNER, pos)`, searched as its first word: V8 finds a needle this short by scanning
+ * for its rare first character, faster on console text than its skip search for the whole banner,
+ * whose last character (a space) is everywhere (measured 2.5x on the bench log).
+ */
+function indexOfBanner(text: string, pos: number): number {
+  for (let i = text.indexOf("Linux ", pos); i >= 0; i = text.indexOf("Linux ", i + 1))
+    if (text.startsWith(BANNER, i)) return i;
+  return -1;
+}
+
+/** True when a boot banner starts in `prev` and ends in `next`. */
+function bannerAcross(prev: string, next: string): boolean {
+  const k = BANNER.length - 1;
+  return `${prev.slice(-k)}${next.slice(0, k)}`.includes(BANNER);
 }
 
 function isCrashLike(text: string): boolean {
@@ -220,8 +253,10 @@ function crashLines(
  * parsing window alive, and memory would grow with the log.
  */
 function own(s: string): string {
-  // V8 makes views for substrings of 13 characters or more; shorter ones are always copies.
-  return s.length < 12 ? s : (JSON.parse(JSON.stringify(s)) as string);
+  // V8 makes views for substrings of 13 characters or more; shorter ones are always copies. Slicing
+  // a fresh concatenation flattens it into a new string first, so the result is a view of that copy
+  // only (a JSON round trip did the same at several times the cost, measured on the bench log).
+  return s.length < 12 ? s : ` ${s}`.slice(1);
 }
 
 /** `own` every string inside a crash (objects and arrays walked; bigint, numbers, bytes kept). */
@@ -262,9 +297,19 @@ class StreamingParser implements LogParser {
   private bannerText: string | undefined;
   private bannerFrom = 0;
   private bannerAt = -1;
+  /**
+   * Absolute line start of the header the last pass stopped at (incomplete), or -1. Until its boot
+   * banner or its look-ahead arrives, another pass would stop at the same place, so text is only
+   * gathered: no join, no scan.
+   */
+  private waitAt = -1;
+  /** A boot banner arrived after the awaited header, but its line may not be complete yet. */
+  private waitBanner = false;
 
   constructor(private readonly opts: LogParserOptions) {
-    this.window = Math.max(1, opts.window ?? 256 << 10);
+    // 64 Ki: a pass joins the kept lines and the gathered text into one string, and above 128 KiB
+    // V8 allocates strings in its large-object space, several times slower here (bench/README.md).
+    this.window = Math.max(1, opts.window ?? 64 << 10);
     this.lookAhead = Math.max(1024, opts.lookAhead ?? LOOK_AHEAD);
     this.overlap = Math.max(0, opts.overlap ?? 64 << 10);
   }
@@ -285,6 +330,19 @@ class StreamingParser implements LogParser {
   }
 
   private pushPiece(chunk: string): void {
+    if (this.waitAt >= 0) {
+      const prev = this.parts.length > 0 ? (this.parts[this.parts.length - 1] ?? "") : this.buf;
+      this.parts.push(chunk);
+      this.pending += chunk.length;
+      // The pass completes the awaited crash only once `lookAhead` characters follow its header or a
+      // banner line does (see `process`); a banner may straddle the chunk boundary.
+      if (!this.waitBanner && (chunk.includes(BANNER) || bannerAcross(prev, chunk))) this.waitBanner = true;
+      const end = this.base + this.buf.length + this.pending;
+      if (!this.waitBanner && end < this.waitAt + this.lookAhead) return;
+      this.flush();
+      this.process(false);
+      return;
+    }
     // Most of a console log is boot noise: a chunk without a crash header or boot banner, arriving
     // when nothing is pending, is only kept as look-back context — no copy, no pass.
     if (this.parts.length === 0 && this.quiet(chunk)) {
@@ -340,7 +398,10 @@ class StreamingParser implements LogParser {
 
   private flush(): void {
     if (this.parts.length === 0) return;
-    this.buf = [this.buf, ...this.parts].join("");
+    // The kept context is a view until here; only what a pass can read of it is copied.
+    const cut = linesBefore(this.buf, Math.min(Math.max(0, this.done - this.base), this.buf.length), KEEP_LINES);
+    this.base += cut;
+    this.buf = [this.buf.slice(cut), ...this.parts].join("");
     this.parts = [];
     this.pending = 0;
   }
@@ -354,6 +415,8 @@ class StreamingParser implements LogParser {
   private process(final: boolean): void {
     const text = this.buf;
     this.bannerText = undefined;
+    this.waitAt = -1;
+    this.waitBanner = false;
     const from = this.done - this.base;
     let stop = final ? text.length : lineStart(text, text.length);
     let scanned = from;
@@ -372,6 +435,8 @@ class StreamingParser implements LogParser {
       const bannerLine = nb < 0 ? text.length : lineStart(text, nb);
       if (!final && bannerLine >= stop && ls + this.lookAhead > stop) {
         stop = ls; // not complete yet: wait for more text
+        this.waitAt = this.base + ls;
+        this.waitBanner = nb >= 0;
         break;
       }
       const headLine = normaliseLine(text, ls, le);
@@ -458,7 +523,7 @@ class StreamingParser implements LogParser {
     if (this.bannerText !== text || pos < this.bannerFrom || (this.bannerAt >= 0 && this.bannerAt < pos)) {
       this.bannerText = text;
       this.bannerFrom = pos;
-      this.bannerAt = text.indexOf(BANNER, pos);
+      this.bannerAt = indexOfBanner(text, pos);
     }
     return this.bannerAt;
   }

@@ -507,14 +507,37 @@ function stripFrame(frame: string): string {
   return best;
 }
 
-const skipCache = new WeakMap<StackRule, RegExp>();
-function skipPattern(rule: StackRule): RegExp {
+/**
+ * Frames a rule skips: `SKIP_FRAMES` plus the rule's own. An unanchored alternation matches when one
+ * of its halves does, so the long shared half is one RegExp for all rules (compiling a 3 KB pattern
+ * costs milliseconds, once per distinct RegExp), and the rule's few extras another. Frame names
+ * repeat across a log's crashes: the verdict per name is remembered, bounded so memory stays flat.
+ */
+interface Skip {
+  extra: RegExp | undefined;
+  memo: Map<string, boolean>;
+}
+const SKIP_SHARED = new RegExp(SKIP_FRAMES.join("|"));
+const SKIP_MEMO_MAX = 4096;
+const skipCache = new WeakMap<StackRule, Skip>();
+function skipPattern(rule: StackRule): Skip {
   let r = skipCache.get(rule);
   if (r === undefined) {
-    r = new RegExp([...SKIP_FRAMES, ...(rule.skip ?? [])].join("|"));
+    const extra = rule.skip ?? [];
+    r = { extra: extra.length > 0 ? new RegExp(extra.join("|")) : undefined, memo: new Map() };
     skipCache.set(rule, r);
   }
   return r;
+}
+function skipped(skip: Skip, f: string): boolean {
+  let v = skip.memo.get(f);
+  if (v === undefined) {
+    v = SKIP_SHARED.test(f) || skip.extra?.test(f) === true;
+    if (skip.memo.size >= SKIP_MEMO_MAX) skip.memo.clear();
+    // A copy as the key: `f` may be a view into the report, which would keep the report alive.
+    skip.memo.set(` ${f}`.slice(1), v);
+  }
+  return v;
 }
 
 function extractFrames(rule: StackRule, report: string): { frames: Frame[]; ok: boolean } {
@@ -531,14 +554,14 @@ function extractFrames(rule: StackRule, report: string): { frames: Frame[]; ok: 
   return walkParts(rule.parts2, report, skip, pick);
 }
 
-function addFrames(frames: string[], m: RegExpExecArray | null, skip: RegExp): void {
+function addFrames(frames: string[], m: RegExpExecArray | null, skip: Skip): void {
   if (m === null) return;
   for (let i = 1; i < m.length; i++) {
     const g = m[i];
     if (g === undefined) continue;
     // Rust and C++ frames are compared and printed demangled, as on syzbot.
     const f = demangle(g);
-    if (!skip.test(f)) frames.push(f);
+    if (!skipped(skip, f)) frames.push(f);
   }
 }
 
@@ -548,7 +571,7 @@ function addFrames(frames: string[], m: RegExpExecArray | null, skip: RegExp): v
  * up to the next stack start, or up to a line matching the part after it. Each `STACK` part (and the
  * end) closes a group of frames, of which one is picked; an empty group is `corrupted`.
  */
-function walkParts(parts: StackPart[], report: string, skip: RegExp, pick: (raw: string[]) => Frame) {
+function walkParts(parts: StackPart[], report: string, skip: Skip, pick: (raw: string[]) => Frame) {
   const lines = report.split("\n");
   let li = 0;
   let raw: string[] = [];
