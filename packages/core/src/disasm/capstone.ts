@@ -586,6 +586,22 @@ function uniq(a: string[]): string[] {
   return [...new Set(a)];
 }
 
+/**
+ * Capstone 5's MIPS printer computes a PC-relative branch target in 32 bits and prints it signed
+ * (`beqz $v1, -0x3fbba5cc` at 0xffffffffc0445a14), where objdump prints the address
+ * (`ffffffffc0445a34`). A branch reaches ±128 KiB (16-bit word offset, MIPS64 Vol. II "B"/"BEQ"), so
+ * the target's upper 32 bits are those of the delay-slot address; its low 32 bits are Capstone's.
+ * Only applied at real (above 4 GiB) addresses, where the two spellings differ.
+ */
+function mipsBranchTarget(insn: DecodedInsn): void {
+  const last = insn.operands.length - 1;
+  const op = insn.operands[last];
+  if (op?.kind !== "imm") return;
+  const target = ((insn.address + 4n) & ~0xffffffffn) | (op.value & 0xffffffffn);
+  insn.operands[last] = { kind: "imm", value: target };
+  insn.opStr = insn.opStr.replace(/-?0x[0-9a-f]+$/, `0x${target.toString(16)}`);
+}
+
 function readInsn(m: CsModule, hd: Handle, p: number, scratch: number): DecodedInsn {
   const size = u16(m, p + INSN.size);
   const bytes = new Uint8Array(size);
@@ -612,6 +628,7 @@ function readInsn(m: CsModule, hd: Handle, p: number, scratch: number): DecodedI
     const gp = m._cs_group_name(hd.h, u8(m, d + DETAIL.groups + i));
     if (gp) out.groups.push(m.UTF8ToString(gp));
   }
+  if (hd.family === "mips" && address > 0xffffffffn && out.groups.includes("branch_relative")) mipsBranchTarget(out);
   if (HAS_ACCESS.has(hd.family)) {
     // cs_regs_access(handle, insn, cs_regs read, u8 *read_count, cs_regs write, u8 *write_count);
     // cs_regs is uint16_t[64].

@@ -71,6 +71,13 @@ describe("seed: MIPS64 Octeon Code: window of rlb_arp_recv", () => {
     const live = disassembleCode({ arch: "mips64", endian: "big" }, code, 0xffffffffc0445a10n);
     expect(live[0]?.address).toBe(0xffffffffc0445a04n);
     expect(live.find((i) => i.faulting)?.address).toBe(0xffffffffc0445a10n);
+    // At the kernel's addresses the branch target is the address, as objdump prints it:
+    // `objdump -D -b binary -m mips:octeon2 -EB --adjust-vma=0xffffffffc0445a04` on these words gives
+    // `ffffffffc0445a14: 10600007  beqz v1,0xffffffffc0445a34` (Capstone alone says `-0x3fbba5cc`).
+    const beqz = live.find((i) => i.address === 0xffffffffc0445a14n);
+    expect(beqz?.mnemonic).toBe("beqz");
+    expect(beqz?.opStr).toBe("$v1, 0xffffffffc0445a34");
+    expect(beqz?.operands[1]).toEqual({ kind: "imm", value: 0xffffffffc0445a34n });
   });
 
   it("gives the operands the explanation needs, under n64 ABI names", () => {
