@@ -72,16 +72,13 @@ const gaps: Record<string, string[]> = {
   wildcard_table: [
     "root cause: lo's struct lab_bond is in rr mode (no alb.table) yet lab_alb_pt (.dev = NULL) hands it lo's packets (needs --src, issue 5 item 3+)",
   ],
-  list_poison: [
-    "verdict kind list-poison from the 'list_del corruption ... LIST_POISON1 (dead000000000100)' line: today 'trap' (the ud2 of BUG_ON_DATA_CORRUPTION)",
-  ],
   lockup: [
     "title names the looping function lab_lockup (or its caller lab_write): today 'BUG: soft lockup in proc_reg_write'",
     "verdict kind infinite-loop (preempt_disable(); for (;;) cpu_relax();): no verdict kind for a lockup today",
   ],
 };
 /** Verdict kinds that do not match truth today (the reason is in `gaps`). */
-const verdictGap = new Set(["list_poison", "lockup"]);
+const verdictGap = new Set(["lockup"]);
 /** Parts of the DWARF-named verdict (verdict.named) that do not match truth today, with what it says. */
 const namedGap: Record<string, Partial<Record<"pointer" | "element" | "member", string>>> = {
   wildcard: {

@@ -852,7 +852,21 @@ function isTrapMnemonic(m: string): boolean {
   return TRAP_MNEMONICS.has(m.toLowerCase());
 }
 
+// CONFIG_DEBUG_LIST: __list_del_entry_valid() reports an entry whose next/prev still hold
+// LIST_POISON1/2 (include/linux/poison.h: 0x100/0x122 + POISON_POINTER_DELTA) before it BUG()s — the
+// entry was already deleted; the trap is only the messenger.
+const LIST_POISON_REPORT =
+  /list_(?:del|add) corruption[,.] ([0-9a-f]+)->(next|prev) is LIST_POISON([12]) \(([0-9a-f]+)\)/;
+
 function trapVerdict(crash: Crash, insn: Instruction): Verdict {
+  const lp = LIST_POISON_REPORT.exec(crash.report);
+  if (lp) {
+    return {
+      kind: "list-poison",
+      pointer: BigInt(`0x${lp[4]}`),
+      text: `the list entry at 0x${lp[1]} has ${lp[2]} = LIST_POISON${lp[3]} (0x${lp[4]}): it was already removed with list_del() and is removed or used again (a double list_del, or use after removal); ${text(insn)} is CONFIG_DEBUG_LIST's BUG() reporting it`,
+    };
+  }
   const kind = crash.kind === "warning" ? "WARN()" : crash.kind === "bug" ? "BUG()" : "BUG()/WARN()";
   return {
     kind: "trap",

@@ -75,9 +75,11 @@ const MAX_CRASH_LINES = 4000;
 const LAST_WORDS = /^(?:---\[ end Kernel panic|Rebooting in \d+ seconds|\*\*\* Chip soft reset soon \*\*\*)/;
 // Lines that open an oops on some architecture before the line the report finder keys on: MIPS prints
 // `Data bus error, epc == …` / `Oops[#1]:` and the whole register dump before `Kernel panic`
-// (arch/mips/kernel/traps.c die()); the crash starts at the first of them.
+// (arch/mips/kernel/traps.c die()); the crash starts at the first of them. CONFIG_DEBUG_LIST prints
+// `list_del corruption, … is LIST_POISON1 (…)` before its BUG()/WARN() (lib/list_debug.c): that
+// message says what the trap is about, so it opens the crash too.
 const OPENERS =
-  /^(?:Oops\[#\d+\]|Oops(?: -)? ?[:[]|(?:Data|Instruction) bus error, epc ==|CPU \d+ Unable to handle|Unhandled kernel unaligned access|Reserved instruction in kernel code|Kernel bug detected\[#|Unable to handle kernel|Internal error: |kernel BUG at |BUG: |general protection fault|invalid opcode: |divide error: )/;
+  /^(?:list_(?:add|del) corruption|Oops\[#\d+\]|Oops(?: -)? ?[:[]|(?:Data|Instruction) bus error, epc ==|CPU \d+ Unable to handle|Unhandled kernel unaligned access|Reserved instruction in kernel code|Kernel bug detected\[#|Unable to handle kernel|Internal error: |kernel BUG at |BUG: |general protection fault|invalid opcode: |divide error: )/;
 const OPENERS_RAW = new RegExp(`(?:^|[\\]:>] )${OPENERS.source.slice(1)}`);
 const LOOK_BACK_LINES = 200;
 // Lines of context carried into a pass before the parsed point: `openerBefore` walks back at most
