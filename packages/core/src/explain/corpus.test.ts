@@ -162,6 +162,14 @@ describe("explain on real syzkaller logs", () => {
     expect(ex.verdict.text).toMatch(/divl? %ecx/);
   });
 
+  it("297 (x86-64 soft lockup): a conditional exit after the pc is not an exit-less spin loop", () => {
+    // objdump on the Code: bytes: `<49 81 fc 01 10 00 00> cmp r12,0x1001`, then `72 23 jb` — a
+    // conditional branch comes before any jump back, so nothing says the CPU cannot leave.
+    const { ex } = run(297, "x86_64", "soft-lockup");
+    expect(ex.verdict.kind).toBe("unknown");
+    expect(ex.verdict.text).toContain("soft-lockup");
+  });
+
   it("659 (arm64 kernel BUG): brk #0x800", () => {
     // objdump -m aarch64: d4210000 = brk #0x800 (BUG_BRK_IMM)
     const { ex } = run(659, "arm64", "bug");

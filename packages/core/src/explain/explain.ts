@@ -12,7 +12,7 @@ import type { ArchId } from "../arch/types.js";
 import type { Instruction, MemOperand } from "../disasm/types.js";
 import type { Crash } from "../oops/model.js";
 import { semanticsFor } from "./semantics/index.js";
-import type { Effect, Expr } from "./semantics/types.js";
+import type { Effect, Expr, Semantics } from "./semantics/types.js";
 import { exprReads } from "./semantics/types.js";
 import { hx, memText, Slice, text } from "./slice.js";
 import type { Access, Explanation, Step, Verdict } from "./types.js";
@@ -69,6 +69,26 @@ export function explainCrash(crash: Crash, instructions: Instruction[]): Explana
   const pcAddr = crash.pc?.address;
   const userTop = USER_TOP[arch];
   const userPc = pcAddr !== undefined && userTop !== undefined && pcAddr < userTop && pcAddr >= NULL_LIMIT;
+  // A lockup's dump is wherever the CPU was spinning: when the pc sits in a loop that nothing inside
+  // can leave (no branch, call or return before the jump back), that loop is the lockup.
+  const spinSem = LOCKUP_KINDS.has(crash.kind) && !userPc ? semanticsFor(arch) : undefined;
+  const spin = spinSem ? spinLoop(spinSem, instructions) : undefined;
+  if (spin) {
+    const [from, to] = spin;
+    const body = instructions
+      .slice(from, to + 1)
+      .map(text)
+      .join("; ");
+    return {
+      steps: [],
+      verdict: {
+        kind: "infinite-loop",
+        text: `the CPU is spinning in a loop with no exit: ${body} — nothing in it can leave the loop, so the ${crash.kind} is this code never yielding the CPU`,
+      },
+      unknowns,
+      notes,
+    };
+  }
   if (SOFTWARE_KINDS.has(crash.kind) || userPc) {
     const why = userPc
       ? `the dumped pc ${hx(pcAddr ?? 0n)} is in user space: the registers and Code: are the task's user state, not a kernel fault`
@@ -817,6 +837,32 @@ function addressOnlyVerdict(
     pointer: ptr ?? a,
     text: `the access at ${hx(a)} faulted; the address is a plausible kernel address and the oops alone does not say why it was invalid`,
   };
+}
+
+const LOCKUP_KINDS = new Set<Crash["kind"]>(["soft-lockup", "hard-lockup", "rcu-stall"]);
+
+/**
+ * The loop around the marked instruction, as [first, jump] indices, when it has no exit: the first
+ * transfer at or after the mark is an unconditional jump back to or before the mark, and nothing
+ * between its target and the mark transfers control either. Branch targets are in the decoder's
+ * address space: absolute when the window was placed at the pc, window offsets otherwise.
+ */
+function spinLoop(sem: Semantics, insns: Instruction[]): [number, number] | undefined {
+  const f = insns.findIndex((i) => i.faulting);
+  if (f < 0) return undefined;
+  const at = (i: Instruction) => i.address ?? BigInt(i.offset);
+  for (let j = f; j < insns.length && j <= f + 16; j++) {
+    const e = sem.effect(insns[j] as Instruction);
+    if (!e.control) continue;
+    if (e.control !== "jump") return undefined;
+    const op = insns[j]?.operands.at(-1);
+    if (op?.kind !== "imm") return undefined;
+    const t = insns.findIndex((i) => at(i) === op.value);
+    if (t < 0 || t > f) return undefined;
+    for (let k = t; k < f; k++) if (sem.effect(insns[k] as Instruction).control) return undefined;
+    return [t, j];
+  }
+  return undefined;
 }
 
 const SOFTWARE_KINDS = new Set<Crash["kind"]>([

@@ -58,6 +58,7 @@ export type VerdictKind =
   | "bus-error"
   | "divide-by-zero"
   | "divide-overflow"
+  | "infinite-loop"
   | "unknown";
 
 export interface Verdict {
