@@ -36,23 +36,6 @@ export interface LineProgramHeader {
   readonly files: (LineFileEntry | undefined)[];
 }
 
-/** Growable typed array of unsigned 32-bit values (rows cost no object and no GC churn). */
-class U32List {
-  a: Uint32Array;
-  n = 0;
-  constructor(capacity: number) {
-    this.a = new Uint32Array(Math.max(16, capacity));
-  }
-  push(v: number): void {
-    if (this.n === this.a.length) {
-      const b = new Uint32Array(this.a.length * 2);
-      b.set(this.a);
-      this.a = b;
-    }
-    this.a[this.n++] = v;
-  }
-}
-
 /** The rows of one line program, flat. */
 export class LineTable {
   readonly seqStart: bigint[] = [];
@@ -219,12 +202,26 @@ export function readLineProgram(c: Cursor, defaultAddressSize: number): LineTabl
   const { header: h, end } = readLineHeader(c, defaultAddressSize);
   if (end > c.length) c.need(end - c.pos, "line program");
   const t = new LineTable(h);
-  // Roughly one row per 3–4 program bytes in practice; the lists grow if needed.
-  const cap = Math.max(16, (end - c.pos) >> 2);
-  const rd = new U32List(cap);
-  const rf = new U32List(cap);
-  const rl = new U32List(cap);
-  const rc = new U32List(cap);
+  // Roughly one row per 3–4 program bytes in practice; the arrays grow if needed. Rows are written
+  // in place into four local typed arrays (no per-row call or object: tens of thousands per unit).
+  let cap = Math.max(16, ((end - c.pos) / 3) | 0);
+  let rd = new Uint32Array(cap);
+  let rf = new Uint32Array(cap);
+  let rl = new Uint32Array(cap);
+  let rc = new Uint32Array(cap);
+  let n = 0;
+  const grow = () => {
+    cap *= 2;
+    const g = (x: Uint32Array) => {
+      const y = new Uint32Array(cap);
+      y.set(x);
+      return y;
+    };
+    rd = g(rd);
+    rf = g(rf);
+    rl = g(rl);
+    rc = g(rc);
+  };
   // The address is kept as a bigint sequence start plus a plain-number offset, so that rows (tens of
   // thousands per kernel unit) cost no bigint arithmetic.
   let seqStart = 0n;
@@ -241,19 +238,21 @@ export function readLineProgram(c: Cursor, defaultAddressSize: number): LineTabl
     file = 1;
     line = 1;
     column = 0;
-    first = rd.n;
+    first = n;
   };
   const emit = () => {
-    rd.push(delta >>> 0);
-    rf.push(file);
-    rl.push(line >>> 0);
-    rc.push(column);
+    if (n === cap) grow();
+    rd[n] = delta;
+    rf[n] = file;
+    rl[n] = line;
+    rc[n] = column;
+    n++;
   };
   const endSequence = () => {
     t.seqStart.push(seqStart);
     t.seqEnd.push((seqStart + BigInt(delta)) & mask);
     t.seqFirst.push(first);
-    t.seqLast.push(rd.n);
+    t.seqLast.push(n);
   };
   // §6.2.5.1: address advance in VLIW terms; with max_ops_per_instruction 1 this is plain bytes.
   const minInst = h.minInstLength;
@@ -276,7 +275,12 @@ export function readLineProgram(c: Cursor, defaultAddressSize: number): LineTabl
       const adj = op - h.opcodeBase;
       advance(Math.floor(adj / h.lineRange));
       line += h.lineBase + (adj % h.lineRange);
-      emit();
+      if (n === cap) grow();
+      rd[n] = delta;
+      rf[n] = file;
+      rl[n] = line;
+      rc[n] = column;
+      n++;
     } else if (op === 0) {
       const len = ulebNum(c);
       const next = c.pos + len;
@@ -288,7 +292,7 @@ export function readLineProgram(c: Cursor, defaultAddressSize: number): LineTabl
       } else if (sub === K.DW_LNE_set_address) {
         const a = c.uN(len - 1 === 8 ? 8 : len - 1 === 4 ? 4 : len - 1 === 2 ? 2 : h.addressSize);
         const here = seqStart + BigInt(delta);
-        if (rd.n === first) {
+        if (n === first) {
           // No row yet in this sequence: it starts here.
           seqStart = a;
           delta = 0;
@@ -300,7 +304,7 @@ export function readLineProgram(c: Cursor, defaultAddressSize: number): LineTabl
           endSequence();
           seqStart = a;
           delta = 0;
-          first = rd.n;
+          first = n;
         }
         opIndex = 0;
       } else if (sub === K.DW_LNE_define_file) {
@@ -347,10 +351,10 @@ export function readLineProgram(c: Cursor, defaultAddressSize: number): LineTabl
       }
     }
   }
-  t.rowDelta = rd.a.subarray(0, rd.n);
-  t.rowFile = rf.a.subarray(0, rf.n);
-  t.rowLine = rl.a.subarray(0, rl.n);
-  t.rowColumn = rc.a.subarray(0, rc.n);
+  t.rowDelta = rd.subarray(0, n);
+  t.rowFile = rf.subarray(0, n);
+  t.rowLine = rl.subarray(0, n);
+  t.rowColumn = rc.subarray(0, n);
   t.finish();
   return t;
 }

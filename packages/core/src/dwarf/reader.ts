@@ -13,6 +13,7 @@ import * as K from "./constants.js";
 import { joinFilePath, type LineTable, readLineProgram } from "./line.js";
 import type { DebugSections } from "./sections.js";
 import {
+  AbbrevShapes,
   type AbbrevTable,
   type AttrValue,
   abbrevAt,
@@ -122,6 +123,9 @@ export class DwarfReader {
   private headerCache = new Map<string, Promise<UnitHeader>>();
   private signatures: Promise<Map<bigint, { section: string; unitOffset: number; typeOffset: number }>> | undefined;
 
+  /** Attribute/form lists shared by the abbreviation tables of all units (see `readAbbrevTable`). */
+  private readonly abbrevShapes = new AbbrevShapes();
+
   constructor(readonly sections: DebugSections) {
     this.littleEndian = sections.littleEndian;
     const w = (n: string) => new SectionWindow(sections, n);
@@ -172,7 +176,7 @@ export class DwarfReader {
       const bytes = await this.window(section).sized(offset, 128 * 1024, unitSize);
       const h = readUnitHeader(new Cursor(bytes, this.littleEndian, offset), section);
       const abbrevs = await this.abbrevTables.get(h.abbrevOffset, () =>
-        this.abbrev.at(h.abbrevOffset, (c) => readAbbrevTable(c), 16 * 1024),
+        this.abbrev.at(h.abbrevOffset, (c) => readAbbrevTable(c, this.abbrevShapes), 16 * 1024),
       );
       if (bytes.length < h.size)
         throw new OopsError("E_DWARF_UNIT", `unit runs past the end of ${section}`, offset + bytes.length);
@@ -781,7 +785,7 @@ export class DwarfReader {
   /** Ranges of a unit read from its unit DIE alone (the first DIE), without indexing the unit. */
   private async unitDieRanges(h: UnitHeader): Promise<Range[]> {
     const abbrevs = await this.abbrevTables.get(h.abbrevOffset, () =>
-      this.abbrev.at(h.abbrevOffset, (c) => readAbbrevTable(c), 16 * 1024),
+      this.abbrev.at(h.abbrevOffset, (c) => readAbbrevTable(c, this.abbrevShapes), 16 * 1024),
     );
     const bytes = await this.info.range(h.offset, Math.min(h.size, h.dieOffset - h.offset + 1024));
     const attrs = readAttrs(bytes, this.littleEndian, h, abbrevs, h.dieOffset);

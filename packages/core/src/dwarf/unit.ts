@@ -122,8 +122,57 @@ export function abbrevOf(t: AbbrevTable, code: number): Abbrev | undefined {
   return code < t.dense.length ? t.dense[code] : t.sparse.get(code);
 }
 
-/** Reads one abbreviation table starting at the cursor, up to its terminating 0 code. */
-export function readAbbrevTable(c: Cursor): AbbrevTable {
+/** Attribute and form lists shared between equal abbreviations of different tables (see below). */
+export class AbbrevShapes {
+  private readonly shapes = new Map<number, { attrs: number[]; forms: number[] }[]>();
+  private readonly abbrevs = new Map<number, Abbrev[]>();
+
+  /** The shared lists equal to `attrs`/`forms` (these become the shared ones when new). */
+  shape(hash: number, attrs: number[], forms: number[]): { attrs: number[]; forms: number[] } {
+    hash &= 0x3fffffff; // a small-integer key: Map lookups on heap numbers are slow
+    let list = this.shapes.get(hash);
+    if (!list) {
+      list = [];
+      this.shapes.set(hash, list);
+    }
+    for (const s of list) if (sameList(s.attrs, attrs) && sameList(s.forms, forms)) return s;
+    const s = { attrs, forms };
+    list.push(s);
+    return s;
+  }
+
+  /** The shared abbreviation with this code, tag, children flag and (already shared) lists. */
+  abbrev(hash: number, code: number, tag: number, hasChildren: boolean, attrs: number[], forms: number[]): Abbrev {
+    const h = Math.imul(Math.imul(hash ^ code, 16777619) ^ (tag * 2 + (hasChildren ? 1 : 0)), 16777619) & 0x3fffffff;
+    let list = this.abbrevs.get(h);
+    if (!list) {
+      list = [];
+      this.abbrevs.set(h, list);
+    }
+    for (const a of list)
+      if (a.code === code && a.tag === tag && a.hasChildren === hasChildren && a.attrs === attrs && a.forms === forms)
+        return a;
+    const a: Abbrev = { code, tag, hasChildren, attrs, forms, consts: NO_CONSTS, sizeKey: -1, size: 0 };
+    list.push(a);
+    return a;
+  }
+}
+
+function sameList(a: number[], b: number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
+
+/** `consts` of the (usual) abbreviation without `DW_FORM_implicit_const`: one shared, never-written array. */
+const NO_CONSTS: (bigint | undefined)[] = [];
+
+/**
+ * Reads one abbreviation table starting at the cursor, up to its terminating 0 code. `shapes`, when
+ * given, interns the attribute and form lists across tables: a GCC vmlinux has one table per unit
+ * (thousands), mostly repeating the same few hundred shapes, and they otherwise stay live in the heap.
+ */
+export function readAbbrevTable(c: Cursor, shapes?: AbbrevShapes): AbbrevTable {
   const dense: (Abbrev | undefined)[] = [];
   const sparse = new Map<number, Abbrev>();
   for (;;) {
@@ -132,19 +181,34 @@ export function readAbbrevTable(c: Cursor): AbbrevTable {
     if (code === 0) break;
     const tag = ulebNum(c);
     const hasChildren = c.u8() !== 0;
-    const attrs: number[] = [];
-    const forms: number[] = [];
-    const consts: (bigint | undefined)[] = [];
+    let attrs: number[] = [];
+    let forms: number[] = [];
+    let consts = NO_CONSTS;
     for (;;) {
       const name = ulebNum(c);
       const form = ulebNum(c);
       if (name === 0 && form === 0) break;
       if (name === 0 || form === 0) throw new OopsError("E_DWARF_ABBREV", `attribute ${name} form ${form}`, at);
+      if (form === K.DW_FORM_implicit_const && consts === NO_CONSTS) consts = attrs.map(() => undefined);
       attrs.push(name);
       forms.push(form);
-      consts.push(form === K.DW_FORM_implicit_const ? c.sleb() : undefined);
+      if (consts !== NO_CONSTS) consts.push(form === K.DW_FORM_implicit_const ? c.sleb() : undefined);
     }
-    const a: Abbrev = { code, tag, hasChildren, attrs, forms, consts, sizeKey: -1, size: 0 };
+    let a: Abbrev | undefined;
+    if (shapes) {
+      // FNV-1a over the lists (plain 32-bit arithmetic: a string key cost more than it saved).
+      let hash = 2166136261 ^ attrs.length;
+      for (let k = 0; k < attrs.length; k++) {
+        hash = Math.imul(hash ^ (attrs[k] as number), 16777619);
+        hash = Math.imul(hash ^ (forms[k] as number), 16777619);
+      }
+      const shape = shapes.shape(hash, attrs, forms);
+      attrs = shape.attrs;
+      forms = shape.forms;
+      // The whole abbreviation too, when code, tag and children flag repeat (no implicit constants).
+      if (consts === NO_CONSTS) a = shapes.abbrev(hash, code, tag, hasChildren, attrs, forms);
+    }
+    if (!a) a = { code, tag, hasChildren, attrs, forms, consts, sizeKey: -1, size: 0 };
     if (code < 4096 && (code <= dense.length + 64 || code < 256)) dense[code] = a;
     else sparse.set(code, a);
   }
@@ -517,8 +581,17 @@ function fixedSize(a: Abbrev, h: UnitHeader): number {
 
 /** The abbreviation of the DIE at section offset `off`. */
 export function abbrevAt(u: UnitBytes, off: number): Abbrev {
-  const c = new Cursor(u.bytes, u.littleEndian, u.h.offset, off - u.h.offset);
-  const code = ulebNum(c);
+  // One- and two-byte codes (nearly all) are read straight from the bytes: a Cursor costs a DataView.
+  const b = u.bytes;
+  const p = off - u.h.offset;
+  const b0 = b[p];
+  let code: number;
+  if (b0 !== undefined && b0 < 0x80) code = b0;
+  else {
+    const b1 = b[p + 1];
+    if (b0 !== undefined && b1 !== undefined && b1 < 0x80) code = (b0 & 0x7f) | (b1 << 7);
+    else code = ulebNum(new Cursor(b, u.littleEndian, u.h.offset, p));
+  }
   const a = code === 0 ? undefined : abbrevOf(u.abbrevs, code);
   if (!a) throw new OopsError("E_DWARF_ABBREV", `no DIE (abbreviation code ${code}) at this offset`, off);
   return a;

@@ -87,6 +87,15 @@ export class SectionWindow {
    * bytes: `sizeOf` reads the total size from the start of the block.
    */
   async sized(offset: number, guess: number, sizeOf: (c: Cursor) => number): Promise<Uint8Array> {
+    if (this.size > this.wholeLimit) {
+      // A large section: the length first (12 bytes, from the block cache), then exactly the block in
+      // one read — no over-read of the guess, no copy out of it, no second read for the tail.
+      const head = await this.range(offset, 12);
+      const total = sizeOf(new Cursor(head, this.sections.littleEndian, offset));
+      if (offset + total > this.size)
+        throw new OopsError("E_TRUNCATED", `${this.name} block of ${total} bytes runs past the section`, offset);
+      return this.range(offset, total);
+    }
     const first = await this.range(offset, guess);
     const total = sizeOf(new Cursor(first, this.sections.littleEndian, offset));
     // A small block is copied out, so that a cached unit does not keep the whole guess alive.
