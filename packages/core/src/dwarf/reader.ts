@@ -453,17 +453,9 @@ export class DwarfReader {
       // (0, 0) ends the list.
       return this.rangesSec.at(off, (c) => {
         const out: Range[] = [];
-        let base = u.baseAddress;
-        for (let n = 0; n < 1_000_000; n++) {
-          const a = c.uN(addrSize);
-          const b = c.uN(addrSize);
-          if (a === 0n && b === 0n) break;
-          if (a === maxAddr) {
-            base = b;
-            continue;
-          }
-          if (b > a) out.push([base + a, base + b]);
-        }
+        pairList(c, addrSize, maxAddr, u.baseAddress, (lo, hi) => {
+          if (hi > lo) out.push([lo, hi]);
+        });
         return out;
       });
     }
@@ -554,19 +546,11 @@ export class DwarfReader {
       if (off === undefined) return [];
       return this.loc.at(off, (c) => {
         const out: LocEntry[] = [];
-        let base = u.baseAddress;
-        for (let n = 0; n < 1_000_000; n++) {
-          const a = c.uN(addrSize);
-          const b = c.uN(addrSize);
-          if (a === 0n && b === 0n) break;
-          if (a === maxAddr) {
-            base = b;
-            continue;
-          }
-          const len = c.u16();
-          const expr = c.slice(len, "location expression");
-          out.push({ lo: base + a, hi: base + b, expr });
-        }
+        pairList(c, addrSize, maxAddr, u.baseAddress, (lo, hi) => {
+          // Each `.debug_loc` pair is followed by a 2-byte length and the expression (DWARF 4 §2.6.2).
+          const expr = c.slice(c.u16(), "location expression");
+          out.push({ lo, hi, expr });
+        });
         return out;
       });
     }
@@ -1004,3 +988,28 @@ export class AddressIndex {
 }
 
 export class SubprogramMap extends AddressIndex {}
+
+/**
+ * The pre-DWARF-5 list protocol shared by `.debug_ranges` (DWARF 4 §2.17.3) and `.debug_loc`
+ * (§2.6.2): address pairs relative to the base address; a pair whose first address is the largest
+ * address sets the base to its second; (0, 0) ends the list. `entry` reads whatever follows a pair.
+ * At most a million entries, so a list without its end marker in a hostile file still stops.
+ */
+function pairList(
+  c: Cursor,
+  addrSize: number,
+  maxAddr: bigint,
+  base: bigint,
+  entry: (lo: bigint, hi: bigint) => void,
+): void {
+  for (let n = 0; n < 1_000_000; n++) {
+    const a = c.uN(addrSize);
+    const b = c.uN(addrSize);
+    if (a === 0n && b === 0n) return;
+    if (a === maxAddr) {
+      base = b;
+      continue;
+    }
+    entry(base + a, base + b);
+  }
+}
