@@ -30,6 +30,8 @@ interface Truth {
   /** the arch name oopscope's JSON uses: x86_64, arm64, mips64 */
   arch: string;
   kind: string;
+  /** the title when truth states one, with the rule it follows (the syzkaller-compatible signature) */
+  title?: { text: string; rule: string };
   boots: number;
   kaslr: boolean;
   kernel: { release: string };
@@ -137,6 +139,14 @@ describe.each(names)("lab crash %s", (name) => {
     expect(ours?.line).toBe(truth.source.line);
     expect(sameFile(ours?.file ?? null, truth.source.file)).toBe(true);
   });
+
+  if (truth.title) {
+    const want = truth.title.text;
+    it(`title: ${want}`, async () => {
+      const { doc } = await run;
+      for (const c of doc.crashes) expect(c.title).toBe(want);
+    });
+  }
 
   if (gaps.verdict) {
     it.todo(`verdict kind '${truth.verdict.kind}': ${gaps.verdict}`);
