@@ -205,6 +205,51 @@ describe.each(names)("lab crash %s", (name) => {
 });
 
 describe.runIf(withVmlinux)("lab crashes with Debian's debug vmlinux (LAB_VMLINUX=1)", () => {
+  // lab/oracle-kernel-frames.mjs wrote what llvm-symbolizer says of each capture's vmlinux frames
+  // (the pc when it is in vmlinux, and every call-trace frame; found by name and kallsyms size).
+  const withGolden = names.filter((n) => existsSync(join(crashes, n, "kernel-frames.json")));
+  it.each(withGolden)(
+    "%s: every vmlinux frame symbolizes as llvm-symbolizer does (kernel-frames.json)",
+    async (name) => {
+      const dir = join(crashes, name);
+      const golden = JSON.parse(readFileSync(join(dir, "kernel-frames.json"), "utf8")) as {
+        entries: {
+          frame: string;
+          pc?: boolean;
+          address: string | null;
+          frames?: { function: string; file: string; line: number | null }[];
+        }[];
+      };
+      const { doc } = await analyze(["--vmlinux", vmlinux, "--modules", dir, join(dir, "console.log")]);
+      const c = doc.crashes[0];
+      const sources = c.sources as Source[];
+      const frames = c.frames as { symbol: string; offset: string; size: string }[];
+      let cursor = 0;
+      let checked = 0;
+      for (const e of golden.entries) {
+        let index = -1;
+        if (!e.pc) {
+          while (cursor < frames.length) {
+            const f = frames[cursor++] as { symbol: string; offset: string; size: string };
+            if (`${f.symbol}+${f.offset}/${f.size}` === e.frame) {
+              index = cursor - 1;
+              break;
+            }
+          }
+          expect(index, `frame ${e.frame} in oopscope's call trace`).toBeGreaterThanOrEqual(0);
+        }
+        if (e.address === null || !e.frames) continue;
+        const got = sources
+          .filter((s) => s.frame === index)
+          .map((s) => ({ function: s.function, file: s.file, line: s.line }));
+        expect(got, `${e.frame} at ${e.address}`).toEqual(e.frames);
+        checked++;
+      }
+      expect(checked).toBeGreaterThan(0);
+    },
+    300_000,
+  );
+
   it("list_poison: the pc __list_del_entry_valid.cold is in lib/list_debug.c, the file:line the kernel BUG line names", async () => {
     const dir = join(crashes, "list_poison");
     const { doc } = await analyze(["--vmlinux", vmlinux, "--modules", dir, join(dir, "console.log")]);
