@@ -112,3 +112,28 @@ describe("golden oops logs", () => {
     }
   }
 });
+
+// The same logs quoted in a mail reply (`> ` before every line, `>> ` and `> > ` for a reply to a
+// reply, and Outlook-style `>` with no space) must read exactly as the originals: the quote marks
+// are the mail client's, not the kernel's.
+describe("golden oops logs quoted in mail", () => {
+  const quotings: [string, (l: string) => string][] = [
+    ["> ", (l) => `> ${l}`],
+    [">> ", (l) => `>> ${l}`],
+    ["> > ", (l) => `> > ${l}`],
+    [">", (l) => `>${l}`],
+  ];
+  for (const a of arches) {
+    const files = readdirSync(new URL(`${a.name}/`, dir)).filter((f) => f.endsWith(".txt"));
+    for (const f of files) {
+      test.each(quotings)(`${a.name}/${f} quoted with '%s'`, (_name, quote) => {
+        const g = readGolden(new URL(`${a.name}/${f}`, dir));
+        const quoted = g.raw
+          .split("\n")
+          .map((l, i, all) => (i === all.length - 1 && l === "" ? l : quote(l)))
+          .join("\n");
+        expect(goldenLines(parseLog(quoted))).toEqual(g.expected);
+      });
+    }
+  }
+});

@@ -46,6 +46,20 @@ describe("normaliseLine on the syzkaller corpus", () => {
 describe("normaliseLine forms", () => {
   const one = (s: string) => normaliseLine(s, 0, s.length);
 
+  it("strips mail quote marks and counts them, before the stamp and with the frame indentation kept", () => {
+    const one = "> [   12.345678]  ? lab_write+0x1a4/0x38e [oopslab]";
+    const l = normaliseLine(one, 0, one.length);
+    expect(l.quote).toBe(1);
+    expect(l.time).toBe(12.345678);
+    expect(l.text).toBe(" ? lab_write+0x1a4/0x38e [oopslab]");
+    const deep = ">> > RIP: 0010:lab_lockup+0xe/0x10 [oopslab]";
+    const d = normaliseLine(deep, 0, deep.length);
+    expect(d.quote).toBe(3);
+    expect(d.text).toBe("RIP: 0010:lab_lockup+0xe/0x10 [oopslab]");
+    const plain = "RIP: 0010:lab_lockup+0xe/0x10 [oopslab]";
+    expect(normaliseLine(plain, 0, plain.length).quote).toBeUndefined();
+  });
+
   it("strips a printk timestamp and keeps the seconds", () => {
     const l = one("[ 3416.916116] Kernel panic - not syncing: sysrq triggered crash");
     expect(l.text).toBe("Kernel panic - not syncing: sysrq triggered crash");

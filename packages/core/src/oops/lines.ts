@@ -16,6 +16,9 @@
  *   `dmesg -T` wall-clock form `[Wed Nov 25 10:00:00 2026]` → `wallTime`;
  * - the caller tag `[ T123]` / `[  C1]` (CONFIG_PRINTK_CALLER, printed right after the timestamp) →
  *   `caller` as `T123` / `C1`, so a consumer can separate lines of interleaved tasks and CPUs.
+ * - mail quoting `> `, `>> `, `> > ` (an oops quoted in a reply on a mailing list or a bug tracker)
+ *   → `quote` (the depth). printk never starts a message with `>`, so a leading `>` is always a
+ *   quote mark; one space after each mark is the quoting's own and is removed with it.
  * After a timestamp or caller tag the kernel prints exactly one space; only that one is removed, so
  * the indentation the kernel gives to stack frames and register rows survives.
  *
@@ -58,6 +61,8 @@ export interface LogLine {
   caller?: string;
   /** printk log level 0 (emerg) … 7 (debug), from `<N>`, `/dev/kmsg` or `dmesg -x`. */
   level?: number;
+  /** Mail quoting depth: how many `>` marks preceded the line (absent when none). */
+  quote?: number;
 }
 
 // `PRI,SEQ,USEC,FLAGS[,more];message` — the record head of /dev/kmsg reads.
@@ -178,7 +183,17 @@ export function normaliseLine(input: string, start: number, end: number): LogLin
       break;
     }
   }
+  // Mail quote marks come off before anything else: `> ` was added by the mail client, outside
+  // whatever the log already carried. Each mark takes at most one following space or tab.
+  let quote = 0;
+  while (i < end && input.charCodeAt(i) === 62 /* > */) {
+    quote++;
+    i++;
+    const c = input.charCodeAt(i);
+    if (i < end && (c === 32 || c === 9)) i++;
+  }
   const line: LogLine = { text: "", start: textOffset(start), end: textOffset(end), bodyStart: textOffset(i) };
+  if (quote > 0) line.quote = quote;
   // Text that another writer put on the console line before the kernel's stamp: a getty prompt
   // (`syzkaller login: [  16.3] INFO: …`) or printk's `** 5 printk messages dropped ** `.
   const c0 = input.charCodeAt(i);
