@@ -1,12 +1,38 @@
 #!/usr/bin/env node
 // Entry point installed as `oopscope`: hands over to the compiled CLI (built by `npm ci` via `prepare`).
-// `symbolize` goes straight to its command, which loads only the symbolizer part of the core: module
-// loading is a third of a cold 40-address run, and that command needs none of the rest.
+// `symbolize` goes straight to its command, loaded from the one-file bundle that `npm run build`
+// makes (packages/cli/bundle.mjs): module loading was a third of a cold 40-address run, and that
+// command needs none of the rest of the CLI or the core.
+import { statSync } from "node:fs";
+
 const argv = process.argv.slice(2);
+
+/**
+ * The bundle, when it is at least as new as the last `tsc` build of both packages (a `tsc -b`
+ * without the bundle step must not leave `symbolize` running stale code); an installed package has
+ * no build info, and its bundle is used as shipped.
+ */
+function bundleIsFresh() {
+  const mtime = (rel) => {
+    try {
+      return statSync(new URL(rel, import.meta.url)).mtimeMs;
+    } catch {
+      return undefined;
+    }
+  };
+  const bundle = mtime("../dist/symbolize.bundle.js");
+  if (bundle === undefined) return false;
+  for (const info of ["../tsconfig.tsbuildinfo", "../../core/tsconfig.tsbuildinfo"]) {
+    const t = mtime(info);
+    if (t !== undefined && t > bundle) return false;
+  }
+  return true;
+}
+
 const run =
   argv[0] === "symbolize"
-    ? Promise.all([import("../dist/commands/symbolize.js"), import("../dist/io.js")]).then(([cmd, io]) =>
-        cmd.symbolizeCommand(argv.slice(1), io.processIO()),
+    ? import(bundleIsFresh() ? "../dist/symbolize.bundle.js" : "../dist/commands/symbolize.js").then((cmd) =>
+        cmd.symbolizeMain(argv.slice(1)),
       )
     : import("../dist/main.js").then((m) => m.main(argv));
 

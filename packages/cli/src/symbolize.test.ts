@@ -6,7 +6,8 @@
  * big-endian MIPS64 module with an `.init.text` section. Plus `symbol+offset` queries and bad usage.
  */
 
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseQuery } from "./commands/symbolize.js";
@@ -119,5 +120,27 @@ describe("symbolize queries", () => {
     const unk = await run(["symbolize", "--obj", join(fixtures, "x86_64/lb-O2-dwarf5.ko"), "no_such_function+0x4"]);
     expect(unk.code).toBe(1);
     expect(unk.out).toContain("??");
+  });
+});
+
+describe("the installed bin's symbolize path", () => {
+  it("answers from the one-file bundle (or the compiled modules) as the oracle does", () => {
+    // bin/oopscope.js runs `symbolize` from dist/symbolize.bundle.js when `npm run build` made it: the
+    // bundle must give the oracle's frames, as the per-module build does in the tests above.
+    const rows = agreedRows("x86_64", "lb-O2-dwarf5.ko").get(".text")!.slice(0, 40);
+    expect(rows.length).toBe(40);
+    const bin = join(root, "packages/cli/bin/oopscope.js");
+    const obj = join(fixtures, "x86_64/lb-O2-dwarf5.ko");
+    const r = spawnSync(process.execPath, [bin, "symbolize", "--json", "--obj", obj], {
+      input: rows.map((x) => `0x${x.addr}\n`).join(""),
+      encoding: "utf8",
+    });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout) as { input: string; frames: Frame[] }[];
+    expect(doc.map((d) => d.frames)).toEqual(rows.map((x) => x.frames));
+    // The bundle is what a built tree runs (it is written after tsc by the build script).
+    if (existsSync(join(root, "packages/cli/dist/symbolize.bundle.js")))
+      expect(readFileSync(join(root, "packages/cli/dist/symbolize.bundle.js"), "utf8")).toContain("symbolizeMain");
   });
 });

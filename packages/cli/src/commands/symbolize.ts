@@ -8,7 +8,7 @@
 
 import { parseArgs } from "node:util";
 import { isOopsError, OopsError, type SourceFrame, type SymbolizeQuery } from "@oopscope/core/symbolizer";
-import type { CliIO } from "../io.js";
+import { type CliIO, processIO } from "../io.js";
 
 /** ELF e_type of a relocatable object (System V gABI). */
 const ET_REL = 1;
@@ -145,4 +145,12 @@ export async function symbolizeCommand(argv: string[], io: CliIO): Promise<numbe
     io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
   }
   return unknown ? 1 : 0;
+}
+
+/**
+ * `oopscope symbolize` as a process runs it (the bin's fast path): the same command over the process's
+ * streams. It is the entry of the single-file bundle, so a cold run loads one module.
+ */
+export function symbolizeMain(argv: string[]): Promise<number> {
+  return symbolizeCommand(argv, processIO());
 }
