@@ -152,17 +152,22 @@ interface FunctionBytes {
 
 /** Explain a crash's fault in the names of the object's DWARF; undefined when the pc names no symbol. */
 export async function explainWithBinary(
-  crash: Crash,
+  printed: Crash,
   codeWindow: readonly Instruction[],
   codeExplanation: Explanation | undefined,
   symbolizer: DwarfSymbolizer,
   options: BinaryOptions = {},
 ): Promise<BinaryExplanation | undefined> {
-  const pc = crash.pc;
+  const pc = printed.pc;
   if (!pc?.symbol || pc.offset === undefined) return undefined;
   const fn = pc.symbol;
   const off = Number(pc.offset);
   const out: BinaryExplanation = { function: fn, steps: [], notes: [] };
+  const crash = inObjectByteOrder(printed, symbolizer);
+  if (crash !== printed)
+    out.notes.push(
+      `the oops does not say the CPU's byte order: the Code: words are taken as ${crash.endian}-endian, the object's (ELF header)`,
+    );
   let window = codeWindow;
   let explanation = codeExplanation;
   const q = { symbol: fn, ...(pc.size !== undefined ? { size: pc.size } : {}) };
@@ -176,7 +181,7 @@ export async function explainWithBinary(
       crash.code.faultIndex,
       off,
       fb,
-      crash.arch?.startsWith("mips") ?? false,
+      crash.endian === "big",
       crash.arch === "x86_64" || crash.arch === "i386" ? 1 : 4,
     );
   }
@@ -273,6 +278,23 @@ export async function explainWithBinary(
   const verdict = await nameVerdict(crash, symbolizer, explanation, window, out.steps, faultPc, sem, options);
   if (verdict) out.verdict = verdict;
   return out;
+}
+
+/**
+ * A MIPS oops prints its `Code:` words as numbers and nothing else that tells the CPU's byte order,
+ * so a mips64el crash parses as MIPS's default, big-endian (`endianEvidence` "default"). The object
+ * that ran says it (ELF e_ident[EI_DATA]): such a crash is read again in the object's order, its
+ * window's words laid out in that order in memory. A crash whose text shows its order is kept.
+ */
+function inObjectByteOrder(crash: Crash, symbolizer: DwarfSymbolizer): Crash {
+  const ds = symbolizer.sections;
+  if (!(ds instanceof ElfDebugSections) || crash.endianEvidence !== "default") return crash;
+  const endian = ds.littleEndian ? "little" : "big";
+  const code = crash.code;
+  if (crash.endian === endian || !code || code.unitSize === 1) return crash;
+  const bytes = code.bytes.slice();
+  for (let i = 0; i + code.unitSize <= bytes.length; i += code.unitSize) bytes.subarray(i, i + code.unitSize).reverse();
+  return { ...crash, endian, endianEvidence: "the object's ELF header", code: { ...code, bytes } };
 }
 
 /** The function's bytes from its section, with the ranges a relocation patches (relocatable objects). */
