@@ -104,6 +104,9 @@ export const CONTEXT_ENTRIES: readonly { re: RegExp; context: StackContext }[] =
     context: "irq",
   },
   { re: /^(?:nmi_handle|do_nmi|default_do_nmi|handle_nmi|nmi_exception_handler)$/, context: "nmi" },
+  // arm64 prints no stack markers; its synchronous exception entries from user space (svc, aborts:
+  // arch/arm64/kernel/entry.S el0t_64_sync, entry-common.c el0_svc) mean the task's own stack.
+  { re: /^(?:el0t_64_sync|el0t_32_sync|el0_sync|el0_sync_compat|el0_svc|el0_svc_compat)$/, context: "task" },
 ];
 
 /** Fill `unknown` contexts from the entry points found in the trace (see `CONTEXT_ENTRIES`). */
