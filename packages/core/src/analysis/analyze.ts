@@ -91,7 +91,17 @@ async function analyzeCrash(crash: Crash, stages: AnalyzeStages): Promise<CrashA
     for (const { frame, loc } of locs) {
       if (!loc || (loc.symbol === undefined && loc.address === undefined)) continue;
       // Every frame but the faulting pc holds a return address (the symbolizer looks up address − 1).
-      const isPc = frame === -1 || (loc.address !== undefined && loc.address === crash.pc?.address);
+      // arm64 (and RISC-V) print the pc itself as the first trace entry, by symbol+offset only.
+      const pc = crash.pc;
+      const isPc =
+        frame === -1 ||
+        (loc.address !== undefined && loc.address === pc?.address) ||
+        (frame === 0 &&
+          loc.address === undefined &&
+          loc.symbol !== undefined &&
+          loc.symbol === pc?.symbol &&
+          loc.offset === pc?.offset &&
+          loc.module === pc?.module);
       const q: SymbolizeQuery & { frame: number; module?: string } = { frame, returnAddress: !isPc };
       if (loc.symbol !== undefined) q.symbol = loc.symbol;
       if (loc.offset !== undefined) q.offset = loc.offset;
