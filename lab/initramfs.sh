@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Builds the lab's initramfs: busybox-static as /bin/sh and friends, our oopslab.ko, and an /init
 # that loads the module and commits the bug named by `oopslab=<bug>` on the kernel command line
-# (see lab/module/oopslab.c for the names). Output: lab/build/initramfs.cpio.gz. Prints its path.
+# (see lab/module/oopslab.c for the names). Output: lab/build/initramfs.cpio.gz, or OUT.cpio.gz
+# (the cross labs' capture.sh, lab/arm64/ and lab/mips64el/, pass their own, with BUSYBOX the target's
+# busybox). Prints its path.
+#   lab/initramfs.sh [KO [OUT.cpio.gz]]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 ko="${1:-$root/lab/build/module/oopslab.ko}"
 busybox="${BUSYBOX:-$(command -v busybox)}"
-work="$root/lab/build/initramfs"
+out="${2:-$root/lab/build/initramfs.cpio.gz}"
+work="${out%.cpio.gz}"
 rm -rf "$work"
 mkdir -p "$work"/{bin,sbin,proc,sys,dev,tmp}
 cp "$busybox" "$work/bin/busybox"
@@ -40,6 +44,5 @@ echo "lab: no crash, powering off"
 poweroff -f
 INIT
 chmod +x "$work/init"
-out="$root/lab/build/initramfs.cpio.gz"
 (cd "$work" && find . | cpio -o -H newc --quiet | gzip -9) > "$out"
 echo "$out"
