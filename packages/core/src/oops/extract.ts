@@ -51,12 +51,15 @@ export const KIND_RULES: readonly { re: RegExp; kind: CrashKind }[] = [
   { re: /\binvalid opcode:|Oops: invalid opcode/, kind: "invalid-opcode" },
   { re: /\bdouble fault\b/, kind: "double-fault" },
   { re: /stack guard page was hit|[Kk]ernel stack overflow|Kernel stack is corrupted/, kind: "stack-overflow" },
-  { re: /kernel BUG at |\bBUG: failure at|Kernel BUG at|\bkernel BUG\b/, kind: "bug" },
+  // MIPS BUG() is a `tne` trap: die("Kernel bug detected") (arch/mips/kernel/traps.c, do_trap_or_bp).
+  { re: /kernel BUG at |\bBUG: failure at|Kernel BUG at|\bkernel BUG\b|Kernel bug detected\[#/, kind: "bug" },
   { re: /\bWARNING: /, kind: "warning" },
   // Any other `BUG:` report (sleeping in atomic context, bad page state, list corruption …).
   { re: /\bBUG: /, kind: "bug" },
   { re: /\bInternal error: /, kind: "internal-error" },
-  { re: /\bUnhandled fault: /, kind: "unhandled-fault" },
+  // MIPS do_ade(): an address error (AdEL/AdES) in kernel mode that the unaligned-access emulation
+  // could not handle (arch/mips/kernel/unaligned.c), e.g. a pointer outside every segment.
+  { re: /\bUnhandled fault: |Unhandled kernel unaligned access\[#/, kind: "unhandled-fault" },
   { re: /\bOops(?:\[#\d+\])?:|\bOops - /, kind: "oops" },
   { re: /Kernel panic - not syncing|Attempted to kill init|sysrq triggered crash/, kind: "panic" },
 ];

@@ -107,6 +107,9 @@ export const CONTEXT_ENTRIES: readonly { re: RegExp; context: StackContext }[] =
   // arm64 prints no stack markers; its synchronous exception entries from user space (svc, aborts:
   // arch/arm64/kernel/entry.S el0t_64_sync, entry-common.c el0_svc) mean the task's own stack.
   { re: /^(?:el0t_64_sync|el0t_32_sync|el0_sync|el0_sync_compat|el0_svc|el0_svc_compat)$/, context: "task" },
+  // MIPS neither: its system call entries (arch/mips/kernel/scall32-o32.S handle_sys, scall64-n64.S
+  // handle_sys64 and its syscall_common, scall64-n32.S handle_sysn32) run on the task's stack.
+  { re: /^(?:handle_sys|handle_sys64|handle_sysn32|syscall_common)$/, context: "task" },
 ];
 
 /** Fill `unknown` contexts from the entry points found in the trace (see `CONTEXT_ENTRIES`). */

@@ -1402,6 +1402,20 @@ export const LINUX_OOPSES: OopsKind[] = [
     suppressions: [],
   },
   {
+    // MIPS do_ade(): die_if_kernel("Unhandled kernel unaligned access") for an address error the
+    // emulation could not handle (arch/mips/kernel/unaligned.c): `Unhandled kernel unaligned access[#1]:`.
+    header: "Unhandled kernel unaligned access[#",
+    formats: [
+      {
+        title: re(String.raw`Unhandled kernel unaligned access\[#`),
+        fmt: "Unhandled kernel unaligned access in {1}",
+        alt: ["bad-access in {1}"],
+        stack: ripThenTrace(),
+      },
+    ],
+    suppressions: [],
+  },
+  {
     // MIPS die("Oops") without a more specific line before it: `Oops[#1]:`.
     header: "Oops[#",
     formats: [
