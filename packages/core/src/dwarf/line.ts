@@ -351,10 +351,13 @@ export function readLineProgram(c: Cursor, defaultAddressSize: number): LineTabl
       }
     }
   }
-  t.rowDelta = rd.subarray(0, n);
-  t.rowFile = rf.subarray(0, n);
-  t.rowLine = rl.subarray(0, n);
-  t.rowColumn = rc.subarray(0, n);
+  // Exact-size copies when the first guess was generous: the table stays cached for the life of the
+  // reader, and unused capacity is memory the process paid to fault in.
+  const fit = (x: Uint32Array) => (n < x.length - (x.length >> 3) ? x.slice(0, n) : x.subarray(0, n));
+  t.rowDelta = fit(rd);
+  t.rowFile = fit(rf);
+  t.rowLine = fit(rl);
+  t.rowColumn = fit(rc);
   t.finish();
   return t;
 }

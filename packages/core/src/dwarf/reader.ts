@@ -173,7 +173,13 @@ export class DwarfReader {
   unit(offset: number, section = ".debug_info"): Promise<Unit> {
     return this.units.get(`${section}:${offset}`, async () => {
       // One read for most units (a vmlinux unit averages ~75 KB): header and body together.
-      const bytes = await this.window(section).sized(offset, 128 * 1024, unitSize);
+      const next = section === ".debug_info" ? this.nextKnownUnit(offset) : undefined;
+      const bytes = await this.window(section).sized(
+        offset,
+        128 * 1024,
+        unitSize,
+        next === undefined ? undefined : next - offset,
+      );
       const h = readUnitHeader(new Cursor(bytes, this.littleEndian, offset), section);
       const abbrevs = await this.abbrevTables.get(h.abbrevOffset, () =>
         this.abbrev.at(h.abbrevOffset, (c) => readAbbrevTable(c, this.abbrevShapes), 16 * 1024),
@@ -251,6 +257,20 @@ export class DwarfReader {
       pos += h.size;
     }
     throw new OopsError("E_DWARF_UNIT", `no unit holds offset 0x${off.toString(16)}`, off);
+  }
+
+  /** Start of the next unit after `off` known so far (or the section's end when `off` is the last known). */
+  private nextKnownUnit(off: number): number | undefined {
+    const k = this.knownUnits;
+    let lo = 0;
+    let hi = k.length;
+    while (lo < hi) {
+      const m = (lo + hi) >>> 1;
+      if ((k[m] as number) <= off) lo = m + 1;
+      else hi = m;
+    }
+    if (lo === 0 || k[lo - 1] !== off) return undefined;
+    return lo < k.length ? (k[lo] as number) : this.info.size;
   }
 
   private noteUnit(off: number): void {
