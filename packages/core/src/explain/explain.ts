@@ -162,7 +162,7 @@ export function explainCrash(crash: Crash, instructions: Instruction[]): Explana
       );
       const s2 = new Slice(sem, instructions, j, regs);
       const fx2 = s2.effects[j] as Effect & { mem: NonNullable<Effect["mem"]> };
-      const access = computeAccess(s2, j, fx2, fault, faultName(arch, crash));
+      const access = computeAccess(s2, j, fx2, fault, faultName(arch, crash), arch);
       const steps: Step[] = [];
       const seen = new Set<string>();
       for (const r of [fx2.mem.mem.base, fx2.mem.mem.index]) if (r) explainReg(s2, r, j, 0, steps, seen);
@@ -175,7 +175,7 @@ export function explainCrash(crash: Crash, instructions: Instruction[]): Explana
   }
 
   const m = fx.mem.mem;
-  const access = computeAccess(slice, f, fx, fault, faultName(arch, crash));
+  const access = computeAccess(slice, f, fx, fault, faultName(arch, crash), arch);
   if (arch === "x86_64" && access.matchesFaultAddress === false && /stack guard page/.test(crash.report)) {
     const sp = regs.rsp;
     // Delivering the #PF pushes the exception frame on the same (full) stack: in 64-bit mode the CPU
@@ -193,7 +193,7 @@ export function explainCrash(crash: Crash, instructions: Instruction[]): Explana
     for (const r of [m.base, m.index]) if (r) explainReg(slice, r, f, 0, steps, seen);
     return { access, steps, verdict: busVerdict(access, excCode), unknowns, notes };
   }
-  const mis = misaligned(arch, access, crash, faulting.mnemonic);
+  const mis = misaligned(arch, access, crash);
   if (mis) {
     const steps: Step[] = [];
     const seen = new Set<string>();
@@ -215,12 +215,9 @@ export function explainCrash(crash: Crash, instructions: Instruction[]): Explana
  * Cause.ExcCode AdEL/AdES, MIPS64 Vol. III; or the kernel's "Unhandled kernel unaligned access" /
  * "Alignment trap" messages, arch/mips/kernel/unaligned.c, arch/arm/mm/alignment.c).
  */
-function misaligned(arch: ArchId, a: Access, crash: Crash, mnemonic?: string): Verdict | undefined {
+function misaligned(arch: ArchId, a: Access, crash: Crash): Verdict | undefined {
   const addr = a.effectiveAddress ?? a.faultAddress;
   if (addr === undefined || !a.size || a.size === 1 || addr % BigInt(a.size) === 0n) return undefined;
-  // MIPS LWL/LWR/LDL/LDR and SWL/SWR/SDL/SDR take any alignment (MIPS64 Vol. II: "The effective
-  // address can be arbitrarily aligned"); the kernel's unaligned-access emulation uses them.
-  if (arch.startsWith("mips") && /^(?:lwl|lwr|ldl|ldr|swl|swr|sdl|sdr)$/.test(mnemonic ?? "")) return undefined;
   const cause = crash.registers.cause;
   const code = cause === undefined ? undefined : Number((cause >> 2n) & 0x1fn);
   const said =
@@ -281,6 +278,15 @@ function faultName(arch: ArchId, crash: Crash): string {
   }
 }
 
+/**
+ * arm64's fault handlers print the faulting address untagged (arch/arm64/mm/fault.c:
+ * `addr = untagged_addr(far)`, which sign-extends bit 55 over bits 63..56, the top byte that Top
+ * Byte Ignore leaves out of translation): a pointer 0x6b6b6b6b6b6b6b6b is reported as 0x006b6b6b6b6b6b6b.
+ */
+function arm64Untagged(a: bigint): bigint {
+  return BigInt.asUintN(64, BigInt.asIntN(56, a));
+}
+
 /** The fault address as reported, ignoring CR2 for #GP (a general protection fault does not load CR2). */
 function reportedFaultAddress(crash: Crash, notes: string[]): bigint | undefined {
   // x86 #GP prints no CR2 but, since v5.5, "probably for non-canonical address 0x…"
@@ -321,7 +327,14 @@ function mipsCause(regs: Record<string, bigint>, notes: string[]): void {
   notes.push(`Cause ${hx(c)}: ExcCode ${code}${name ? ` = ${name}` : ""}`);
 }
 
-function computeAccess(slice: Slice, f: number, fx: Effect, fault: bigint | undefined, name: string): Access {
+function computeAccess(
+  slice: Slice,
+  f: number,
+  fx: Effect,
+  fault: bigint | undefined,
+  name: string,
+  arch?: ArchId,
+): Access {
   const mem = fx.mem as NonNullable<Effect["mem"]>;
   const m = mem.mem;
   const parts: string[] = [];
@@ -370,6 +383,9 @@ function computeAccess(slice: Slice, f: number, fx: Effect, fault: bigint | unde
   } else if (ea === fault) {
     a.matchesFaultAddress = true;
     a.text = `${formula} = ${hx(ea)}, which is the reported fault address (${name})`;
+  } else if (arch === "arm64" && arm64Untagged(ea) === fault) {
+    a.matchesFaultAddress = true;
+    a.text = `${formula} = ${hx(ea)}, which is the reported fault address (${name}) ${hx(fault)} untagged: arm64 prints the address with bit 55 copied over the top byte (untagged_addr(), the byte TBI ignores)`;
   } else if (size !== undefined && fault > ea && fault < ea + BigInt(size)) {
     // An access that crosses into an unmapped page faults at the first byte of that page.
     a.matchesFaultAddress = true;
@@ -804,16 +820,6 @@ function addressOnlyVerdict(
       pointer: 0n,
       fieldOffset: a,
       text: `NULL pointer dereference (inferred from the address ${hx(a)}): a field at offset ${hx(a)} of a NULL pointer`,
-    };
-  }
-  // MIPS64 xsseg (0x4000000000000000..0x7fffffffffffffff, MIPS64 Vol. III "Address Space") is the
-  // supervisor segment, which Linux never maps: the CPU raises an address error there (AdEL/AdES,
-  // printed as "Unhandled kernel unaligned access"), as x86 raises #GP for a non-canonical address.
-  if (arch === "mips64" && a >> 62n === 1n) {
-    return {
-      kind: "non-canonical",
-      pointer: ptr ?? a,
-      text: `${hx(a)} is in MIPS64 xsseg (0x4000000000000000..0x7fffffffffffffff, the supervisor segment Linux never maps): a corrupted or uninitialised pointer`,
     };
   }
   if (arch === "x86_64") {
