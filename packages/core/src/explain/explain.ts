@@ -193,7 +193,7 @@ export function explainCrash(crash: Crash, instructions: Instruction[]): Explana
     for (const r of [m.base, m.index]) if (r) explainReg(slice, r, f, 0, steps, seen);
     return { access, steps, verdict: busVerdict(access, excCode), unknowns, notes };
   }
-  const mis = misaligned(arch, access, crash);
+  const mis = misaligned(arch, access, crash, faulting.mnemonic);
   if (mis) {
     const steps: Step[] = [];
     const seen = new Set<string>();
@@ -215,9 +215,12 @@ export function explainCrash(crash: Crash, instructions: Instruction[]): Explana
  * Cause.ExcCode AdEL/AdES, MIPS64 Vol. III; or the kernel's "Unhandled kernel unaligned access" /
  * "Alignment trap" messages, arch/mips/kernel/unaligned.c, arch/arm/mm/alignment.c).
  */
-function misaligned(arch: ArchId, a: Access, crash: Crash): Verdict | undefined {
+function misaligned(arch: ArchId, a: Access, crash: Crash, mnemonic?: string): Verdict | undefined {
   const addr = a.effectiveAddress ?? a.faultAddress;
   if (addr === undefined || !a.size || a.size === 1 || addr % BigInt(a.size) === 0n) return undefined;
+  // MIPS LWL/LWR/LDL/LDR and SWL/SWR/SDL/SDR take any alignment (MIPS64 Vol. II: "The effective
+  // address can be arbitrarily aligned"); the kernel's unaligned-access emulation uses them.
+  if (arch.startsWith("mips") && /^(?:lwl|lwr|ldl|ldr|swl|swr|sdl|sdr)$/.test(mnemonic ?? "")) return undefined;
   const cause = crash.registers.cause;
   const code = cause === undefined ? undefined : Number((cause >> 2n) & 0x1fn);
   const said =
@@ -820,6 +823,16 @@ function addressOnlyVerdict(
       pointer: 0n,
       fieldOffset: a,
       text: `NULL pointer dereference (inferred from the address ${hx(a)}): a field at offset ${hx(a)} of a NULL pointer`,
+    };
+  }
+  // MIPS64 xsseg (0x4000000000000000..0x7fffffffffffffff, MIPS64 Vol. III "Address Space") is the
+  // supervisor segment, which Linux never maps: the CPU raises an address error there (AdEL/AdES,
+  // printed as "Unhandled kernel unaligned access"), as x86 raises #GP for a non-canonical address.
+  if (arch === "mips64" && a >> 62n === 1n) {
+    return {
+      kind: "non-canonical",
+      pointer: ptr ?? a,
+      text: `${hx(a)} is in MIPS64 xsseg (0x4000000000000000..0x7fffffffffffffff, the supervisor segment Linux never maps): a corrupted or uninitialised pointer`,
     };
   }
   if (arch === "x86_64") {
