@@ -2,6 +2,7 @@
 
 export * as DW from "./constants.js";
 export * from "./expr.js";
+export * from "./globals.js";
 export * from "./line.js";
 export * from "./reader.js";
 export * from "./typeinfo.js";
