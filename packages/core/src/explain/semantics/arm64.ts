@@ -125,6 +125,27 @@ const regsOf = (o: Ops): string[] => {
   return out;
 };
 
+/**
+ * REV, REV16, REV32: the bytes of each `lane`-byte group of the low `bytes` bytes of rn, reversed
+ * (Arm ARM C6.2 REV/REV16/REV32; `rev w2, w2` is what ntohl() compiles to), as shifts and masks.
+ */
+const reverse =
+  (lane: number): Rule =>
+  (o) => {
+    const x = reg(o.rn(1));
+    const bytes = o.r(0).bits / 8;
+    const size = Math.min(lane, bytes);
+    let out: Expr | undefined;
+    for (let i = 0; i < bytes; i++) {
+      const base = i - (i % size);
+      const j = base + size - 1 - (i - base);
+      const b = bin("and", i ? bin("shr", x, imm(BigInt(8 * i))) : x, imm(0xffn));
+      const moved = j ? bin("shl", b, imm(BigInt(8 * j))) : b;
+      out = out ? bin("or", out, moved) : moved;
+    }
+    return fx([wr(o, 0, out as Expr)]);
+  };
+
 const compare: Rule = (o) => fx([], { reads: regsOf(o) });
 const condWrite: Rule = (o) => fx([{ reg: o.rn(0), value: unknown("conditional select") }]);
 
@@ -150,6 +171,9 @@ const rule: Record<string, Rule> = {
     return fx([wr(o, 0, bin("or", keep, imm(o.imm(1) << sh)))]);
   },
   mvn: (o) => fx([wr(o, 0, bin("xor", rd(o, 1), imm(-1n)))]),
+  rev: reverse(8),
+  rev16: reverse(2),
+  rev32: reverse(4),
   neg: (o) => fx([wr(o, 0, bin("sub", imm(0n), rd(o, 1)))]),
   // adrp/adr: Capstone resolves the target from the instruction address; without one it is unknown.
   adrp: (o) => fx([wr(o, 0, o.insn.address !== undefined ? imm(o.imm(1)) : unknown("page address"))]),
