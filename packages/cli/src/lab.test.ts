@@ -72,12 +72,19 @@ const sameFile = (got: string | null, want: string) => got === want || (got ?? "
  * Known gaps, per capture, in lab/crashes/<name>/gaps.json (absent = none): each becomes an it.todo
  * with its reason instead of a passing fake. `todo`: whole checks not done yet; `verdict`: why the
  * verdict kind differs from truth; `named`: parts of the DWARF-named verdict (verdict.named) that do
- * not match truth, with what oopscope says today. One file per capture, so that work on one capture
- * (or one architecture's captures) touches only its own files.
+ * not match truth, with what oopscope says today; `context`, `symbolize`, `title`: why the first
+ * frame's stack context, the first oopslab location's file:line chain, or the title differ from truth.
+ * One file per capture, so that work on one capture (or one architecture's captures) touches only its
+ * own files.
  */
 interface Gaps {
   todo?: string[];
   verdict?: string;
+  context?: string;
+  symbolize?: string;
+  title?: string;
+  /** why the log yields more crashes than boots (a report printed inside the panic): only each boot's first is checked */
+  crashes?: string;
   named?: Partial<Record<"pointer" | "element" | "member", string>>;
 }
 const gapsOf = (dir: string): Gaps =>
@@ -98,13 +105,16 @@ describe.each(names)("lab crash %s", (name) => {
   const truth = JSON.parse(readFileSync(join(dir, "truth.json"), "utf8")) as Truth;
   const gaps = gapsOf(dir);
   const run = analyze(["--modules", dir, join(dir, "console.log")]);
+  // each boot's first crash; all of them unless gaps.json says why there are more
+  const perBoot = <C extends { boot: number }>(cs: C[]) =>
+    gaps.crashes ? cs.filter((c, i) => cs.findIndex((d) => d.boot === c.boot) === i) : cs;
 
   it("parse: one crash per boot, kind, pc symbol and module, fault address", async () => {
     const { code, doc } = await run;
     expect(code).toBe(0);
     expect(doc.boots).toHaveLength(truth.boots);
-    expect(doc.crashes).toHaveLength(truth.boots);
-    for (const c of doc.crashes) {
+    expect(perBoot(doc.crashes)).toHaveLength(truth.boots);
+    for (const c of perBoot(doc.crashes)) {
       expect(c.arch).toBe(truth.arch);
       expect(c.kind).toBe(truth.kind);
       // the kernel prints compiler-split parts with a suffix (__list_del_entry_valid.cold)
@@ -113,38 +123,44 @@ describe.each(names)("lab crash %s", (name) => {
       expect(c.fault.address).toBe(truth.fault.address);
       expect(c.modules.map((m: { name: string }) => m.name)).toContain("oopslab");
       // "task" or "irq" (wildcard's handler runs in net_rx_action's softirq)
-      expect(c.frames[0].context).toBe(truth.context.split(" ")[0]);
+      if (!gaps.context) expect(c.frames[0].context).toBe(truth.context.split(" ")[0]);
     }
   });
+  if (gaps.context) it.todo(`context '${truth.context.split(" ")[0]}': ${gaps.context}`);
+  if (gaps.crashes) it.todo(`one crash per boot: ${gaps.crashes}`);
 
-  it("symbolize: the first oopslab location gets truth's file:line and inline chain from the .ko", async () => {
-    const { doc } = await run;
-    const c = doc.crashes[0];
-    const sources = c.sources as Source[];
-    // the pc (frame -1) when it is in oopslab, else the first call-trace frame that is
-    const frame = truth.pc.module === "oopslab" ? -1 : Math.min(...sources.map((s) => s.frame).filter((f) => f >= 0));
-    const chain = sources.filter((s) => s.frame === frame);
-    expect(chain.map((s) => s.function)).toEqual(truth.inline_chain.map((p) => p.function));
-    chain.forEach((s, i) => {
-      const want = truth.inline_chain[i] as Place;
-      if (want.line !== undefined) {
-        expect(sameFile(s.file, want.file), `${s.file} vs ${want.file}`).toBe(true);
-        expect(s.line).toBe(want.line);
-      } else {
-        expect((s.file ?? "").endsWith(want.file)).toBe(true);
-      }
+  const symbolizeTitle = "symbolize: the first oopslab location gets truth's file:line and inline chain from the .ko";
+  if (gaps.symbolize) it.todo(`${symbolizeTitle}: ${gaps.symbolize}`);
+  else
+    it(symbolizeTitle, async () => {
+      const { doc } = await run;
+      const c = doc.crashes[0];
+      const sources = c.sources as Source[];
+      // the pc (frame -1) when it is in oopslab, else the first call-trace frame that is
+      const frame = truth.pc.module === "oopslab" ? -1 : Math.min(...sources.map((s) => s.frame).filter((f) => f >= 0));
+      const chain = sources.filter((s) => s.frame === frame);
+      expect(chain.map((s) => s.function)).toEqual(truth.inline_chain.map((p) => p.function));
+      chain.forEach((s, i) => {
+        const want = truth.inline_chain[i] as Place;
+        if (want.line !== undefined) {
+          expect(sameFile(s.file, want.file), `${s.file} vs ${want.file}`).toBe(true);
+          expect(s.line).toBe(want.line);
+        } else {
+          expect((s.file ?? "").endsWith(want.file)).toBe(true);
+        }
+      });
+      // truth.source is the statement in our file; header inlines (list.h, processor.h) sit inside it
+      const ours = chain.find((s) => s.function === truth.source.function);
+      expect(ours?.line).toBe(truth.source.line);
+      expect(sameFile(ours?.file ?? null, truth.source.file)).toBe(true);
     });
-    // truth.source is the statement in our file; header inlines (list.h, processor.h) sit inside it
-    const ours = chain.find((s) => s.function === truth.source.function);
-    expect(ours?.line).toBe(truth.source.line);
-    expect(sameFile(ours?.file ?? null, truth.source.file)).toBe(true);
-  });
 
-  if (truth.title) {
+  if (truth.title && gaps.title) it.todo(`title '${truth.title.text}': ${gaps.title}`);
+  else if (truth.title) {
     const want = truth.title.text;
     it(`title: ${want}`, async () => {
       const { doc } = await run;
-      for (const c of doc.crashes) expect(c.title).toBe(want);
+      for (const c of perBoot(doc.crashes)) expect(c.title).toBe(want);
     });
   }
 
@@ -196,7 +212,7 @@ describe.each(names)("lab crash %s", (name) => {
 
   it(`kernel release ${truth.kernel.release} and taint letters OE from the CPU: line`, async () => {
     const { doc } = await run;
-    for (const c of doc.crashes) {
+    for (const c of perBoot(doc.crashes)) {
       expect(c.kernel.release).toBe(truth.kernel.release);
       expect(c.tainted.letters).toBe("OE");
     }
