@@ -5,6 +5,8 @@
 // layout from gdb-multiarch `ptype /o` on that oopslab.ko (struct lab_client 24 bytes, assigned at
 // 14; table at 80 in struct lab_bond), the word 9045000e (lbu a1,14(v0)) from
 // mips64el-linux-gnuabi64-objdump -d at lab_null_table+0x44, the index from lab_hash(0x0a000007) = 7.
+// The soft lockup (mips64el-lockup) prints no Code: line; objdump shows lab_lockup+0x14 as
+// `b 13c <lab_lockup+0x14>` (1000ffff) with a nop in its delay slot: for (;;) cpu_relax();.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -18,8 +20,8 @@ const D = join(__dirname, "../../../../lab/crashes/mips64el-null_table");
 const log = readFileSync(join(D, "console.log"), "utf8");
 const ko = new Uint8Array(readFileSync(join(D, "oopslab.ko")));
 
-async function run(text: string): Promise<{ a: CrashAnalysis; b: BinaryExplanation | undefined }> {
-  const sym = await openElfSymbolizer(bytesSource(ko));
+async function run(text: string, obj = ko): Promise<{ a: CrashAnalysis; b: BinaryExplanation | undefined }> {
+  const sym = await openElfSymbolizer(bytesSource(obj));
   let b: BinaryExplanation | undefined;
   const an = await analyze(text, {
     stages: {
@@ -55,5 +57,20 @@ describe("mips64el: the Code: window in the object's byte order", () => {
     expect(b?.codeCheck?.result).toBe("mismatch");
     expect(b?.codeCheck?.mismatches[0]?.oops).toContain("9045000e");
     expect(b?.verdict).toBeUndefined();
+  });
+});
+
+describe("mips64el soft lockup: no Code: window, the object's bytes are decoded", () => {
+  const L = join(__dirname, "../../../../lab/crashes/mips64el-lockup");
+  const lockup = readFileSync(join(L, "console.log"), "utf8");
+  it("lab_lockup+0x14 branches to itself: infinite loop, read from the .ko", async () => {
+    const { a, b } = await run(lockup, new Uint8Array(readFileSync(join(L, "oopslab.ko"))));
+    expect(a.crash.kind).toBe("soft-lockup");
+    expect(a.crash.code).toBeUndefined();
+    expect(a.explanation?.verdict.kind).toBe("unknown");
+    const f = b?.instructions?.find((i) => i.faulting);
+    expect(f?.mnemonic).toBe("b");
+    expect(f?.operands.at(-1)).toMatchObject({ kind: "imm", value: 0xffffffffc000213cn });
+    expect(b?.explanation?.verdict.kind).toBe("infinite-loop");
   });
 });

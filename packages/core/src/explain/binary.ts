@@ -18,7 +18,7 @@
 import { initDisassembler } from "../disasm/capstone.js";
 import { disassembleCode } from "../disasm/code.js";
 import { disasmTarget } from "../disasm/crash.js";
-import type { Instruction } from "../disasm/types.js";
+import type { DisasmTarget, Instruction } from "../disasm/types.js";
 import { EM_MIPS, ET_REL } from "../elf/constants.js";
 import { ElfDebugSections } from "../elf/debug-sections.js";
 import type { ElfFile, ElfSection } from "../elf/file.js";
@@ -27,6 +27,7 @@ import type { Crash } from "../oops/model.js";
 import type { DwarfSymbolizer, SymbolInfo } from "../symbolize/symbolizer.js";
 import type { SourceFrame } from "../symbolize/types.js";
 import { explainCrash } from "./explain.js";
+import { type GlobalContext, type GlobalName, GlobalNamer } from "./globals.js";
 import { semanticsFor } from "./semantics/index.js";
 import type { Effect, Semantics } from "./semantics/types.js";
 import { effectReads, exprReads } from "./semantics/types.js";
@@ -51,8 +52,12 @@ export interface NamedStep {
   variable?: string;
   /** Its type as C spells it (`struct rlb_client_info *`). */
   type?: string;
-  /** For a load: the C expression of the value loaded (`bond->alb_info.rx_hashtbl`). */
+  /** For a load: the C expression of the value loaded (`bond->alb_info.rx_hashtbl`, `lab_ports[dev->ifindex % 64]`). */
   member?: string;
+  /** For a load of a global's array element: the element type, size, the array's bound and the index. */
+  element?: GlobalName["element"];
+  /** How that index was established when no register gave it. */
+  indexHow?: string;
   source?: StepSource;
 }
 
@@ -195,7 +200,8 @@ export async function explainWithBinary(
 
   const sem = crash.arch ? semanticsFor(crash.arch) : undefined;
   if (fb && sem) {
-    const target = disasmTarget(crash);
+    // Without a Code: window (a MIPS soft-lockup dump prints none) the object alone says how to decode.
+    const target = disasmTarget(crash) ?? objectTarget(crash, symbolizer);
     if (target && off < fb.bytes.length) {
       await initDisassembler();
       // Where the Code: window covers the function and agrees with it (up to relocations and known
@@ -248,6 +254,30 @@ export async function explainWithBinary(
 
   // Name each step.
   const steps = explanation?.steps ?? [];
+  const globals = fb && sem ? await GlobalNamer.open(symbolizer, fb.sym) : undefined;
+  const gctx: GlobalContext | undefined =
+    globals && sem
+      ? {
+          insns: window,
+          effects: window.map((i) => sem.effect(i)),
+          sem,
+          faultIndex: window.findIndex((w) => w.faulting),
+          registers: crash.registers,
+          offsetOf: winOff,
+          blockStart: (i) => {
+            const o = winOff(i);
+            const b = o === undefined ? undefined : out.analysis?.blocks.find((x) => x.start <= o && o < x.end);
+            let j = i;
+            while (j > 0 && b && (winOff(j - 1) ?? -1) >= b.start) j--;
+            return b ? j : i;
+          },
+          variable: async (reg, o) => {
+            const v = await variableIn(symbolizer, await dwarfPc(o), reg);
+            return v?.exact ? v.name : undefined;
+          },
+          member: async (reg, disp, o) => (await memberExpr(symbolizer, await dwarfPc(o), reg, disp))?.expr,
+        }
+      : undefined;
   for (const [k, s] of steps.entries()) {
     const o = winOff(s.instruction);
     if (o === undefined) continue;
@@ -269,6 +299,26 @@ export async function explainWithBinary(
       if (m) {
         named.member = m.expr;
         if (!named.type) named.type = m.type;
+      }
+    }
+    // A load through a displacement the object resolves to a global (relocated, or rip-relative).
+    if (!named.member && globals && gctx && fx?.mem && fx.mem.op === "load") {
+      const g = await globals.name(gctx, s.instruction, fx.mem.mem, fx.mem.size ?? 8, s.value);
+      if (g) {
+        named.member = g.expr;
+        if (!named.type) named.type = g.type;
+        if (g.element) named.element = g.element;
+        if (g.indexHow) named.indexHow = g.indexHow;
+        if (explanation === out.explanation) {
+          const insn = window[s.instruction] as Instruction;
+          const next = o + insn.bytes.length;
+          const reads = `it reads \`${g.expr}\` (${g.place} in the object)`;
+          const unknownRip = "; the input rip is unknown (overwritten later and not recoverable)";
+          s.meaning = s.meaning.includes(unknownRip)
+            ? s.meaning.replace(unknownRip, `; rip is the next instruction's address, ${fn}+${hx(BigInt(next))}: ${reads}`)
+            : `${s.meaning}; ${reads}`;
+          if (g.indexHow) s.meaning += `; ${g.indexHow}`;
+        }
       }
     }
     out.steps.push(named);
@@ -295,6 +345,15 @@ function inObjectByteOrder(crash: Crash, symbolizer: DwarfSymbolizer): Crash {
   const bytes = code.bytes.slice();
   for (let i = 0; i + code.unitSize <= bytes.length; i += code.unitSize) bytes.subarray(i, i + code.unitSize).reverse();
   return { ...crash, endian, endianEvidence: "the object's ELF header", code: { ...code, bytes } };
+}
+
+/** The disassembler target read from the object (its ELF byte order), for a crash without a Code: window. */
+function objectTarget(crash: Crash, symbolizer: DwarfSymbolizer): DisasmTarget | undefined {
+  const ds = symbolizer.sections;
+  if (!crash.arch || crash.code || !(ds instanceof ElfDebugSections)) return undefined;
+  const t: DisasmTarget = { arch: crash.arch, endian: ds.littleEndian ? "little" : "big" };
+  if (crash.arch.startsWith("mips") && /octeon/i.test(crash.cpuModel ?? "")) t.octeon = true;
+  return t;
 }
 
 /** The function's bytes from its section, with the ranges a relocation patches (relocatable objects). */

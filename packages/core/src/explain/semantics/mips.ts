@@ -193,8 +193,8 @@ const rule: Record<string, Rule> = {
   sltiu: (o) => fx([{ reg: o.rn(0), value: unknown("comparison result") }]),
   movn: (o) => fx([{ reg: o.rn(0), value: unknown("conditional move") }]),
   movz: (o) => fx([{ reg: o.rn(0), value: unknown("conditional move") }]),
-  // Branches and jumps, all with a delay slot.
-  b: branch,
+  // Branches and jumps, all with a delay slot. `b` is `beq $zero, $zero`: always taken, no fall-through.
+  b: () => control("jump", [], [], true),
   beq: branch,
   bne: branch,
   beqz: branch,
