@@ -27,7 +27,6 @@ import type { Crash } from "../oops/model.js";
 import type { DwarfSymbolizer, SymbolInfo } from "../symbolize/symbolizer.js";
 import type { SourceFrame } from "../symbolize/types.js";
 import { explainCrash } from "./explain.js";
-import { type GlobalContext, type GlobalName, GlobalNamer } from "./globals.js";
 import { semanticsFor } from "./semantics/index.js";
 import type { Effect, Semantics } from "./semantics/types.js";
 import { effectReads, exprReads } from "./semantics/types.js";
@@ -52,12 +51,8 @@ export interface NamedStep {
   variable?: string;
   /** Its type as C spells it (`struct rlb_client_info *`). */
   type?: string;
-  /** For a load: the C expression of the value loaded (`bond->alb_info.rx_hashtbl`, `lab_ports[dev->ifindex % 64]`). */
+  /** For a load: the C expression of the value loaded (`bond->alb_info.rx_hashtbl`). */
   member?: string;
-  /** For a load of a global's array element: the element type, size, the array's bound and the index. */
-  element?: GlobalName["element"];
-  /** How that index was established when no register gave it. */
-  indexHow?: string;
   source?: StepSource;
 }
 
@@ -254,30 +249,6 @@ export async function explainWithBinary(
 
   // Name each step.
   const steps = explanation?.steps ?? [];
-  const globals = fb && sem ? await GlobalNamer.open(symbolizer, fb.sym) : undefined;
-  const gctx: GlobalContext | undefined =
-    globals && sem
-      ? {
-          insns: window,
-          effects: window.map((i) => sem.effect(i)),
-          sem,
-          faultIndex: window.findIndex((w) => w.faulting),
-          registers: crash.registers,
-          offsetOf: winOff,
-          blockStart: (i) => {
-            const o = winOff(i);
-            const b = o === undefined ? undefined : out.analysis?.blocks.find((x) => x.start <= o && o < x.end);
-            let j = i;
-            while (j > 0 && b && (winOff(j - 1) ?? -1) >= b.start) j--;
-            return b ? j : i;
-          },
-          variable: async (reg, o) => {
-            const v = await variableIn(symbolizer, await dwarfPc(o), reg);
-            return v?.exact ? v.name : undefined;
-          },
-          member: async (reg, disp, o) => (await memberExpr(symbolizer, await dwarfPc(o), reg, disp))?.expr,
-        }
-      : undefined;
   for (const [k, s] of steps.entries()) {
     const o = winOff(s.instruction);
     if (o === undefined) continue;
@@ -299,26 +270,6 @@ export async function explainWithBinary(
       if (m) {
         named.member = m.expr;
         if (!named.type) named.type = m.type;
-      }
-    }
-    // A load through a displacement the object resolves to a global (relocated, or rip-relative).
-    if (!named.member && globals && gctx && fx?.mem && fx.mem.op === "load") {
-      const g = await globals.name(gctx, s.instruction, fx.mem.mem, fx.mem.size ?? 8, s.value);
-      if (g) {
-        named.member = g.expr;
-        if (!named.type) named.type = g.type;
-        if (g.element) named.element = g.element;
-        if (g.indexHow) named.indexHow = g.indexHow;
-        if (explanation === out.explanation) {
-          const insn = window[s.instruction] as Instruction;
-          const next = o + insn.bytes.length;
-          const reads = `it reads \`${g.expr}\` (${g.place} in the object)`;
-          const unknownRip = "; the input rip is unknown (overwritten later and not recoverable)";
-          s.meaning = s.meaning.includes(unknownRip)
-            ? s.meaning.replace(unknownRip, `; rip is the next instruction's address, ${fn}+${hx(BigInt(next))}: ${reads}`)
-            : `${s.meaning}; ${reads}`;
-          if (g.indexHow) s.meaning += `; ${g.indexHow}`;
-        }
       }
     }
     out.steps.push(named);
