@@ -1,6 +1,7 @@
 /**
- * The crash lab's captures (lab/crashes/<name>/): real oopses printed by Debian's 6.1 x86-64 kernel
- * under qemu, crashed by our lab/module/oopslab.c, each with the oopslab.ko that crashed and a
+ * The crash lab's captures (lab/crashes/<name>/): real oopses printed by Debian's 6.1 kernels under
+ * qemu (x86-64; arm64 as arm64-<bug>, mips64el as mips64el-<bug>, each arch named in its truth.json),
+ * crashed by our lab/module/oopslab.c, each with the oopslab.ko that crashed and a
  * truth.json written by hand from the module's source. Each capture is run through
  * `oopscope analyze --json --modules <dir>` in-process and checked against its truth: what holds
  * today is asserted, what does not is an `it.todo` naming the gap. The debug vmlinux is not
