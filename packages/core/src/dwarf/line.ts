@@ -197,18 +197,74 @@ export function readLineHeader(c: Cursor, defaultAddressSize: number): { header:
   };
 }
 
+/** The files of a line program with the paths joined so far (a `LineTable` is one). */
+export interface LineFiles {
+  readonly header: LineProgramHeader;
+  readonly paths: Map<number, string | undefined>;
+}
+
+/** The row of one pc found by `scanLineProgram`, or `row: false` when no sequence holds it. */
+export interface LineRowAt extends LineFiles {
+  readonly row: boolean;
+  readonly file: number;
+  readonly line: number;
+  readonly column: number;
+}
+
 /** Runs the line-number state machine (§6.2.2, §6.2.5) over the program that follows the header. */
 export function readLineProgram(c: Cursor, defaultAddressSize: number): LineTable {
+  return runLineProgram(c, defaultAddressSize, undefined) as LineTable;
+}
+
+/**
+ * The row `LineTable.lookup(pc)` would give, found by running the program once without storing its
+ * rows: a unit's first query (a cold trace touches most units once) needs one row, not the table.
+ */
+export function scanLineProgram(c: Cursor, defaultAddressSize: number, pc: bigint): LineRowAt {
+  return runLineProgram(c, defaultAddressSize, pc) as LineRowAt;
+}
+
+/** Row columns being written by `runLineProgram` (one program at a time: it never awaits). */
+let scratch = {
+  rd: new Uint32Array(4096),
+  rf: new Uint32Array(4096),
+  rl: new Uint32Array(4096),
+  rc: new Uint32Array(4096),
+};
+
+/** Sequences `LineTable.lookup` looks back over from the last one starting at or below the pc. */
+const LOOKBACK = 64;
+
+function runLineProgram(c: Cursor, defaultAddressSize: number, pc: bigint | undefined): LineTable | LineRowAt {
   const { header: h, end } = readLineHeader(c, defaultAddressSize);
   if (end > c.length) c.need(end - c.pos, "line program");
   const t = new LineTable(h);
-  // Roughly one row per 3–4 program bytes in practice; the arrays grow if needed. Rows are written
-  // in place into four local typed arrays (no per-row call or object: tens of thousands per unit).
-  let cap = Math.max(16, ((end - c.pos) / 3) | 0);
-  let rd = new Uint32Array(cap);
-  let rf = new Uint32Array(cap);
-  let rl = new Uint32Array(cap);
-  let rc = new Uint32Array(cap);
+  const scan = pc !== undefined;
+  // Scan mode: per sequence, the last row at or below the pc (rows of a sequence rise in address, so
+  // that is the row the table's binary search finds); the best sequence is chosen at the end.
+  let target = -1;
+  let hasRow = false;
+  let cFile = 0;
+  let cLine = 0;
+  let cColumn = 0;
+  let best = -1;
+  let bestFile = 0;
+  let bestLine = 0;
+  let bestColumn = 0;
+  const setTarget = () => {
+    if (pc === undefined) return;
+    target = pc >= seqStart ? Number(pc - seqStart) : -1;
+    hasRow = false;
+  };
+  // Rows are written in place into four typed arrays (no per-row call or object: tens of thousands
+  // per unit): shared scratch arrays, grown as needed and reused by every program, from which the
+  // table takes one exact-size copy at the end — fresh memory is what costs (its first touch), so only
+  // what the table keeps is ever fresh.
+  let rd = scratch.rd;
+  let rf = scratch.rf;
+  let rl = scratch.rl;
+  let rc = scratch.rc;
+  let cap = rd.length;
   let n = 0;
   const grow = () => {
     cap *= 2;
@@ -221,6 +277,7 @@ export function readLineProgram(c: Cursor, defaultAddressSize: number): LineTabl
     rf = g(rf);
     rl = g(rl);
     rc = g(rc);
+    scratch = { rd, rf, rl, rc };
   };
   // The address is kept as a bigint sequence start plus a plain-number offset, so that rows (tens of
   // thousands per kernel unit) cost no bigint arithmetic.
@@ -239,8 +296,19 @@ export function readLineProgram(c: Cursor, defaultAddressSize: number): LineTabl
     line = 1;
     column = 0;
     first = n;
+    setTarget();
   };
   const emit = () => {
+    if (scan) {
+      if (delta <= target) {
+        hasRow = true;
+        cFile = file;
+        cLine = line;
+        cColumn = column;
+      }
+      n++;
+      return;
+    }
     if (n === cap) grow();
     rd[n] = delta;
     rf[n] = file;
@@ -249,10 +317,23 @@ export function readLineProgram(c: Cursor, defaultAddressSize: number): LineTabl
     n++;
   };
   const endSequence = () => {
+    const seqEnd = (seqStart + BigInt(delta)) & mask;
     t.seqStart.push(seqStart);
-    t.seqEnd.push((seqStart + BigInt(delta)) & mask);
+    t.seqEnd.push(seqEnd);
     t.seqFirst.push(first);
     t.seqLast.push(n);
+    // A sequence holding the pc with a row at or below it: the latest-starting one wins (the table
+    // sorts by start, then by position, and looks from the last start at or below the pc down).
+    if (scan && hasRow && pc < seqEnd) {
+      const i = t.seqStart.length - 1;
+      const bs = best < 0 ? -1n : (t.seqStart[best] as bigint);
+      if (best < 0 || seqStart >= bs) {
+        best = i;
+        bestFile = cFile;
+        bestLine = cLine;
+        bestColumn = cColumn;
+      }
+    }
   };
   // §6.2.5.1: address advance in VLIW terms; with max_ops_per_instruction 1 this is plain bytes.
   const minInst = h.minInstLength;
@@ -275,12 +356,15 @@ export function readLineProgram(c: Cursor, defaultAddressSize: number): LineTabl
       const adj = op - h.opcodeBase;
       advance(Math.floor(adj / h.lineRange));
       line += h.lineBase + (adj % h.lineRange);
-      if (n === cap) grow();
-      rd[n] = delta;
-      rf[n] = file;
-      rl[n] = line;
-      rc[n] = column;
-      n++;
+      if (scan) emit();
+      else {
+        if (n === cap) grow();
+        rd[n] = delta;
+        rf[n] = file;
+        rl[n] = line;
+        rc[n] = column;
+        n++;
+      }
     } else if (op === 0) {
       const len = ulebNum(c);
       const next = c.pos + len;
@@ -296,6 +380,7 @@ export function readLineProgram(c: Cursor, defaultAddressSize: number): LineTabl
           // No row yet in this sequence: it starts here.
           seqStart = a;
           delta = 0;
+          setTarget();
         } else if (a >= here && a - seqStart <= BigInt(Number.MAX_SAFE_INTEGER)) {
           delta = Number(a - seqStart);
         } else {
@@ -305,6 +390,7 @@ export function readLineProgram(c: Cursor, defaultAddressSize: number): LineTabl
           seqStart = a;
           delta = 0;
           first = n;
+          setTarget();
         }
         opIndex = 0;
       } else if (sub === K.DW_LNE_define_file) {
@@ -351,13 +437,35 @@ export function readLineProgram(c: Cursor, defaultAddressSize: number): LineTabl
       }
     }
   }
-  // Exact-size copies when the first guess was generous: the table stays cached for the life of the
-  // reader, and unused capacity is memory the process paid to fault in.
-  const fit = (x: Uint32Array) => (n < x.length - (x.length >> 3) ? x.slice(0, n) : x.subarray(0, n));
-  t.rowDelta = fit(rd);
-  t.rowFile = fit(rf);
-  t.rowLine = fit(rl);
-  t.rowColumn = fit(rc);
+  if (scan) {
+    // The table would look back at most LOOKBACK sequences from the last one starting at or below the
+    // pc (by start, then position); a winner further back than that is not what it finds.
+    let row = best >= 0;
+    if (row) {
+      const bs = t.seqStart[best] as bigint;
+      let below = 0;
+      let before = 0;
+      for (let i = 0; i < t.seqStart.length; i++) {
+        const st = t.seqStart[i] as bigint;
+        if ((t.seqEnd[i] as bigint) <= st) continue;
+        if (st <= (pc as bigint)) below++;
+        if (st < bs || (st === bs && i < best)) before++;
+      }
+      row = before > below - 1 - LOOKBACK;
+    }
+    return { header: h, paths: t.paths, row, file: bestFile, line: bestLine, column: bestColumn };
+  }
+  // One allocation for the four columns.
+  const rows = new Uint32Array(4 * n);
+  const col = (x: Uint32Array, k: number) => {
+    const v = rows.subarray(k * n, (k + 1) * n);
+    v.set(x.subarray(0, n));
+    return v;
+  };
+  t.rowDelta = col(rd, 0);
+  t.rowFile = col(rf, 1);
+  t.rowLine = col(rl, 2);
+  t.rowColumn = col(rc, 3);
   t.finish();
   return t;
 }

@@ -10,7 +10,14 @@
 import { Cursor } from "../binary/cursor.js";
 import { OopsError } from "../errors.js";
 import * as K from "./constants.js";
-import { joinFilePath, type LineTable, readLineProgram } from "./line.js";
+import {
+  joinFilePath,
+  type LineFiles,
+  type LineRowAt,
+  type LineTable,
+  readLineProgram,
+  scanLineProgram,
+} from "./line.js";
 import type { DebugSections } from "./sections.js";
 import {
   AbbrevShapes,
@@ -88,6 +95,13 @@ function unitSize(c: Cursor): number {
   const l = c.u32();
   return l === 0xffffffff ? 12 + c.u64n("unit length") : 4 + l;
 }
+
+/**
+ * First window for an abbreviation table (a vmlinux unit's averages 2.3 KB; a larger one is read
+ * again with a window four times as large): inside one 16 KiB block-cache block it is a view, where a
+ * 16 KiB window straddled two blocks and was copied out.
+ */
+const ABBREV_WINDOW = 4096;
 
 /** Above this `.debug_info` size, a unit missing from `.debug_aranges` is not searched for. */
 const UNIT_WALK_LIMIT = 16 * 1024 * 1024;
@@ -182,7 +196,7 @@ export class DwarfReader {
       );
       const h = readUnitHeader(new Cursor(bytes, this.littleEndian, offset), section);
       const abbrevs = await this.abbrevTables.get(h.abbrevOffset, () =>
-        this.abbrev.at(h.abbrevOffset, (c) => readAbbrevTable(c, this.abbrevShapes), 16 * 1024),
+        this.abbrev.at(h.abbrevOffset, (c) => readAbbrevTable(c, this.abbrevShapes), ABBREV_WINDOW),
       );
       if (bytes.length < h.size)
         throw new OopsError("E_DWARF_UNIT", `unit runs past the end of ${section}`, offset + bytes.length);
@@ -658,19 +672,60 @@ export class DwarfReader {
 
   // --- Line tables ---
 
+  /** Line programs read by a unit's first `lineAt`, kept for the table its second one builds. */
+  private readonly lineBytes = new Map<string, Promise<Uint8Array | undefined>>();
+
+  private lineProgramBytes(u: Unit): Promise<Uint8Array | undefined> {
+    const key = `${u.h.section}:${u.h.offset}`;
+    const kept = this.lineBytes.get(key);
+    if (kept) {
+      this.lineBytes.delete(key);
+      return kept;
+    }
+    if (u.stmtList === undefined || !this.line.present) return Promise.resolve(undefined);
+    // The program in one read when it fits the first guess; its length leads it (§6.2.4).
+    return this.line.sized(u.stmtList, 16 * 1024, unitSize);
+  }
+
   /** The unit's line table with file paths joined, or undefined when it has none. */
   lineTable(u: Unit): Promise<LineTable | undefined> {
     return this.lineTables.get(`${u.h.section}:${u.h.offset}`, async () => {
-      if (u.stmtList === undefined || !this.line.present) return undefined;
-      // The program in one read when it fits the first guess; its length leads it (§6.2.4).
-      const bytes = await this.line.sized(u.stmtList, 16 * 1024, unitSize);
-      const t = readLineProgram(new Cursor(bytes, this.littleEndian, u.stmtList), u.h.addressSize);
-      return t;
+      const bytes = await this.lineProgramBytes(u);
+      if (bytes === undefined || u.stmtList === undefined) return undefined;
+      return readLineProgram(new Cursor(bytes, this.littleEndian, u.stmtList), u.h.addressSize);
     });
   }
 
-  /** The joined path of file `index` of a unit's line table (resolved on first use, then cached). */
-  async filePath(u: Unit, t: LineTable, index: number): Promise<string | undefined> {
+  /**
+   * The line-table row of `pc` in a unit (`row: false` when no sequence holds it), or undefined when the
+   * unit has no line program. A unit's first query runs the program without storing its rows and
+   * keeps the program's bytes; the second builds the table (as `lineTable`), which later ones search.
+   */
+  async lineAt(u: Unit, pc: bigint): Promise<LineRowAt | undefined> {
+    const key = `${u.h.section}:${u.h.offset}`;
+    if (!this.lineTables.has(key) && !this.lineBytes.has(key)) {
+      if (u.stmtList === undefined || !this.line.present) return undefined;
+      const bytesP = this.line.sized(u.stmtList, 16 * 1024, unitSize);
+      this.lineBytes.set(key, bytesP);
+      const bytes = await bytesP;
+      return scanLineProgram(new Cursor(bytes, this.littleEndian, u.stmtList), u.h.addressSize, pc);
+    }
+    const t = await this.lineTable(u);
+    if (!t) return undefined;
+    const row = t.lookup(pc);
+    if (row < 0) return { header: t.header, paths: t.paths, row: false, file: 0, line: 0, column: 0 };
+    return {
+      header: t.header,
+      paths: t.paths,
+      row: true,
+      file: t.rowFile[row] as number,
+      line: t.rowLine[row] as number,
+      column: t.rowColumn[row] as number,
+    };
+  }
+
+  /** The joined path of file `index` of a unit's line program (resolved on first use, then cached). */
+  async filePath(u: Unit, t: LineFiles, index: number): Promise<string | undefined> {
     if (t.paths.has(index)) return t.paths.get(index);
     const h = t.header;
     const f = h.files[index];
@@ -789,7 +844,7 @@ export class DwarfReader {
   /** Ranges of a unit read from its unit DIE alone (the first DIE), without indexing the unit. */
   private async unitDieRanges(h: UnitHeader): Promise<Range[]> {
     const abbrevs = await this.abbrevTables.get(h.abbrevOffset, () =>
-      this.abbrev.at(h.abbrevOffset, (c) => readAbbrevTable(c, this.abbrevShapes), 16 * 1024),
+      this.abbrev.at(h.abbrevOffset, (c) => readAbbrevTable(c, this.abbrevShapes), ABBREV_WINDOW),
     );
     const bytes = await this.info.range(h.offset, Math.min(h.size, h.dieOffset - h.offset + 1024));
     const attrs = readAttrs(bytes, this.littleEndian, h, abbrevs, h.dieOffset);

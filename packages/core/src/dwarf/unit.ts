@@ -110,6 +110,10 @@ export interface Abbrev {
   /** Cache of the fixed attribute size for one unit layout (see `fixedSize`). */
   sizeKey: number;
   size: number;
+  /** Byte position of `DW_AT_sibling` among the attributes when every attribute before it has a fixed
+   * size in that layout, else -1; and its form. */
+  sibAt?: number;
+  sibForm?: number;
 }
 
 export interface AbbrevTable {
@@ -152,7 +156,18 @@ export class AbbrevShapes {
     for (const a of list)
       if (a.code === code && a.tag === tag && a.hasChildren === hasChildren && a.attrs === attrs && a.forms === forms)
         return a;
-    const a: Abbrev = { code, tag, hasChildren, attrs, forms, consts: NO_CONSTS, sizeKey: -1, size: 0 };
+    const a: Abbrev = {
+      code,
+      tag,
+      hasChildren,
+      attrs,
+      forms,
+      consts: NO_CONSTS,
+      sizeKey: -1,
+      size: 0,
+      sibAt: -1,
+      sibForm: 0,
+    };
     list.push(a);
     return a;
   }
@@ -208,7 +223,7 @@ export function readAbbrevTable(c: Cursor, shapes?: AbbrevShapes): AbbrevTable {
       // The whole abbreviation too, when code, tag and children flag repeat (no implicit constants).
       if (consts === NO_CONSTS) a = shapes.abbrev(hash, code, tag, hasChildren, attrs, forms);
     }
-    if (!a) a = { code, tag, hasChildren, attrs, forms, consts, sizeKey: -1, size: 0 };
+    if (!a) a = { code, tag, hasChildren, attrs, forms, consts, sizeKey: -1, size: 0, sibAt: -1, sibForm: 0 };
     if (code < 4096 && (code <= dense.length + 64 || code < 256)) dense[code] = a;
     else sparse.set(code, a);
   }
@@ -559,12 +574,25 @@ export interface UnitBytes {
   readonly littleEndian: boolean;
 }
 
-/** Fixed attribute size of an abbreviation for one unit layout, cached on the abbreviation. */
+/**
+ * Fixed attribute size of an abbreviation for one unit layout, cached on the abbreviation with the
+ * position of its `DW_AT_sibling` (§2.3): a DIE whose attributes all have fixed sizes is skipped in one
+ * step and its sibling link read in place, without decoding the attributes one by one — the
+ * top-level walk of a kernel unit meets thousands of such DIEs (types, declarations, subprograms).
+ */
 function fixedSize(a: Abbrev, h: UnitHeader): number {
   const key = h.version * 256 + h.offsetSize * 16 + h.addressSize;
   if (a.sizeKey === key) return a.size;
   let size = 0;
-  for (const f of a.forms) {
+  let sibAt = -1;
+  let sibForm = 0;
+  const forms = a.forms;
+  for (let k = 0; k < forms.length; k++) {
+    const f = forms[k] as number;
+    if (a.attrs[k] === K.DW_AT_sibling) {
+      sibAt = size;
+      sibForm = f;
+    }
     const s = formSize(f, h);
     if (s < 0) {
       size = -1;
@@ -572,10 +600,12 @@ function fixedSize(a: Abbrev, h: UnitHeader): number {
     }
     size += s;
   }
-  // DW_AT_sibling must be read, so an abbreviation that has one never takes the fixed path.
-  if (a.attrs.includes(K.DW_AT_sibling)) size = -1;
+  // The in-place read handles the fixed-size reference forms; others take the attribute-by-attribute path.
+  if (sibAt >= 0 && sibForm !== K.DW_FORM_ref4 && sibForm !== K.DW_FORM_ref2 && sibForm !== K.DW_FORM_ref1) size = -1;
   a.sizeKey = key;
   a.size = size;
+  a.sibAt = size >= 0 ? sibAt : -1;
+  a.sibForm = sibForm;
   return size;
 }
 
@@ -606,8 +636,28 @@ function skipAttrs(c: Cursor, a: Abbrev, u: UnitBytes): number {
   const size = fixedSize(a, h);
   if (size >= 0) {
     if (c.pos + size > c.length) c.need(size, "DIE attributes");
+    const at = a.sibAt as number;
+    let sib = -1;
+    if (at >= 0) {
+      // A unit-relative reference (§7.5.5): ref4 (what GCC and clang emit), ref2 or ref1.
+      const b = c.bytes;
+      const p = c.pos + at;
+      const f = a.sibForm;
+      if (f === K.DW_FORM_ref4)
+        sib = u.littleEndian
+          ? ((b[p] as number) | ((b[p + 1] as number) << 8) | ((b[p + 2] as number) << 16)) +
+            (b[p + 3] as number) * 0x1000000
+          : (b[p] as number) * 0x1000000 +
+            (((b[p + 1] as number) << 16) | ((b[p + 2] as number) << 8) | (b[p + 3] as number));
+      else if (f === K.DW_FORM_ref2)
+        sib = u.littleEndian
+          ? (b[p] as number) | ((b[p + 1] as number) << 8)
+          : ((b[p] as number) << 8) | (b[p + 1] as number);
+      else sib = b[p] as number;
+      sib += h.offset;
+    }
     c.pos += size;
-    return -1;
+    return sib;
   }
   let sib = -1;
   const forms = a.forms;

@@ -116,15 +116,14 @@ export class DwarfSymbolizer implements Symbolizer {
       const f = await fallbackName();
       return [f === undefined ? { inlined: false } : { function: f, inlined: false }];
     }
-    const [chain, table] = await Promise.all([r.inlineChain(unit, pc), r.lineTable(unit)]);
-    const row = table ? table.lookup(pc) : -1;
+    const [chain, at] = await Promise.all([r.inlineChain(unit, pc), r.lineAt(unit, pc)]);
     let file: string | undefined;
     let line = 0;
     let column = 0;
-    if (table && row >= 0) {
-      file = await r.filePath(unit, table, table.rowFile[row] as number);
-      line = table.rowLine[row] as number;
-      column = table.rowColumn[row] as number;
+    if (at?.row) {
+      file = await r.filePath(unit, at, at.file);
+      line = at.line;
+      column = at.column;
     }
     if (chain.length === 0) {
       const f = await fallbackName();
@@ -139,7 +138,7 @@ export class DwarfSymbolizer implements Symbolizer {
       if (k > 0) {
         // The next (outer) frame is positioned at this inlined subroutine's call site.
         const cf = DwarfReader.num(r.attr(d, K.DW_AT_call_file));
-        file = cf !== undefined && table ? await r.filePath(unit, table, cf) : undefined;
+        file = cf !== undefined && at ? await r.filePath(unit, at, cf) : undefined;
         line = DwarfReader.num(r.attr(d, K.DW_AT_call_line)) ?? 0;
         column = DwarfReader.num(r.attr(d, K.DW_AT_call_column)) ?? 0;
       }
