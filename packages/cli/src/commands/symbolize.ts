@@ -56,7 +56,8 @@ function textFrames(frames: SourceFrame[]): string {
   return frames.map((f) => `${f.function ?? "??"}\n${f.file ?? "??"}:${f.line ?? 0}:${f.column ?? 0}\n`).join("");
 }
 
-async function* stdinLines(stdin: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
+/** Queries from stdin, one per line; `beforeWait` runs each time the next line is not there yet. */
+async function* stdinLines(stdin: AsyncIterable<Uint8Array>, beforeWait: () => void): AsyncGenerator<string> {
   const dec = new TextDecoder();
   let rest = "";
   for await (const c of stdin) {
@@ -64,6 +65,7 @@ async function* stdinLines(stdin: AsyncIterable<Uint8Array>): AsyncGenerator<str
     const lines = rest.split("\n");
     rest = lines.pop() ?? "";
     for (const l of lines) if (l.trim()) yield l;
+    beforeWait();
   }
   rest += dec.decode();
   if (rest.trim()) yield rest;
@@ -96,6 +98,14 @@ export async function symbolizeCommand(argv: string[], io: CliIO): Promise<numbe
     io.stderr.write("oopscope symbolize: --obj FILE is required\nTry 'oopscope symbolize --help'.\n");
     return 2;
   }
+  // Text answers are written a stdin chunk at a time (before waiting for more input, so an interactive
+  // user still gets each answer at once): one write per query was 10,000 pipe writes on 10k addresses.
+  const pending: string[] = [];
+  const flush = () => {
+    if (pending.length === 0) return;
+    io.stdout.write(pending.join(""));
+    pending.length = 0;
+  };
   const objects = new ObjectResolver({});
   let unknown = false;
   const results: { input: string; frames: SourceFrame[] }[] = [];
@@ -105,7 +115,7 @@ export async function symbolizeCommand(argv: string[], io: CliIO): Promise<numbe
     const elf = (sym.sections as { elf?: { type?: number } }).elf;
     const relocatable = elf?.type === ET_REL;
     const section = values.section ?? (relocatable ? ".text" : undefined);
-    const inputs: AsyncIterable<string> | string[] = positionals.length ? positionals : stdinLines(io.stdin);
+    const inputs: AsyncIterable<string> | string[] = positionals.length ? positionals : stdinLines(io.stdin, flush);
     for await (const input of inputs) {
       let frames: SourceFrame[];
       try {
@@ -119,10 +129,12 @@ export async function symbolizeCommand(argv: string[], io: CliIO): Promise<numbe
         frames = [{ inlined: false }];
       }
       if (frames.every((f) => f.function === undefined && f.file === undefined)) unknown = true;
-      results.push({ input, frames });
-      if (!values.json) io.stdout.write(`${textFrames(frames)}\n`);
+      if (values.json) results.push({ input, frames });
+      else pending.push(`${textFrames(frames)}\n`);
     }
+    flush();
   } catch (e) {
+    flush();
     await objects.close();
     if (isOopsError(e)) {
       io.stderr.write(`oopscope symbolize: ${e.message} [${e.code}]\n`);
