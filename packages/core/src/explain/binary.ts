@@ -27,6 +27,7 @@ import type { Crash } from "../oops/model.js";
 import type { DwarfSymbolizer, SymbolInfo } from "../symbolize/symbolizer.js";
 import type { SourceFrame } from "../symbolize/types.js";
 import { explainCrash } from "./explain.js";
+import { type GlobalContext, type GlobalName, GlobalNamer, memoryVariable } from "./globals.js";
 import { semanticsFor } from "./semantics/index.js";
 import type { Effect, Semantics } from "./semantics/types.js";
 import { effectReads, exprReads } from "./semantics/types.js";
@@ -51,8 +52,14 @@ export interface NamedStep {
   variable?: string;
   /** Its type as C spells it (`struct rlb_client_info *`). */
   type?: string;
-  /** For a load: the C expression of the value loaded (`bond->alb_info.rx_hashtbl`). */
+  /** For a load: the C expression of the value loaded (`bond->alb_info.rx_hashtbl`, `lab_ports[dev->ifindex % 64]`). */
   member?: string;
+  /** For a load of a global's array element: the element type, size, the array's bound and the index. */
+  element?: GlobalName["element"];
+  /** How that index was established when no register gave it. */
+  indexHow?: string;
+  /** For an index past the array's bound: what the load really read. */
+  overrun?: string;
   source?: StepSource;
 }
 
@@ -249,6 +256,30 @@ export async function explainWithBinary(
 
   // Name each step.
   const steps = explanation?.steps ?? [];
+  const globals = fb && sem ? await GlobalNamer.open(symbolizer, fb.sym) : undefined;
+  const gctx: GlobalContext | undefined =
+    globals && sem
+      ? {
+          insns: window,
+          effects: window.map((i) => sem.effect(i)),
+          sem,
+          faultIndex: window.findIndex((w) => w.faulting),
+          registers: crash.registers,
+          offsetOf: winOff,
+          blockStart: (i) => {
+            const o = winOff(i);
+            const b = o === undefined ? undefined : out.analysis?.blocks.find((x) => x.start <= o && o < x.end);
+            let j = i;
+            while (j > 0 && b && (winOff(j - 1) ?? -1) >= b.start) j--;
+            return b ? j : i;
+          },
+          variable: async (reg, o) => {
+            const v = await variableIn(symbolizer, await dwarfPc(o), reg);
+            return v?.exact ? v.name : undefined;
+          },
+          member: async (reg, disp, o) => (await memberExpr(symbolizer, await dwarfPc(o), reg, disp))?.expr,
+        }
+      : undefined;
   for (const [k, s] of steps.entries()) {
     const o = winOff(s.instruction);
     if (o === undefined) continue;
@@ -270,6 +301,38 @@ export async function explainWithBinary(
       if (m) {
         named.member = m.expr;
         if (!named.type) named.type = m.type;
+      }
+    }
+    // A load through a displacement the object resolves to a global (relocated, or rip-relative).
+    if (!named.member && globals && gctx && fx?.mem && fx.mem.op === "load") {
+      const g = await globals.name(gctx, s.instruction, fx.mem.mem, fx.mem.size ?? 8, s.value);
+      if (g) {
+        named.member = g.expr;
+        if (!named.type) named.type = g.type;
+        if (g.element) named.element = g.element;
+        if (g.indexHow) named.indexHow = g.indexHow;
+        if (g.overrun) named.overrun = g.overrun;
+        if (!named.variable && g.element) {
+          // The loaded value is the variable whose memory DWARF places at the load's own address.
+          const mv = memoryVariable(await symbolizer.variablesAt(at).catch(() => []), fx.mem.mem, g.address);
+          if (mv) {
+            named.variable = mv.name;
+            named.type = mv.type;
+          }
+        }
+        if (explanation === out.explanation) {
+          const insn = window[s.instruction] as Instruction;
+          const next = o + insn.bytes.length;
+          const reads = `it reads \`${g.expr}\` (${g.place} in the object)`;
+          const unknownRip = "; the input rip is unknown (overwritten later and not recoverable)";
+          s.meaning = s.meaning.includes(unknownRip)
+            ? s.meaning.replace(
+                unknownRip,
+                `; rip is the next instruction's address, ${fn}+${hx(BigInt(next))}: ${reads}`,
+              )
+            : `${s.meaning}; ${reads}`;
+          if (g.indexHow) s.meaning += `; ${g.indexHow}`;
+        }
       }
     }
     out.steps.push(named);
@@ -682,15 +745,37 @@ async function nameVerdict(
     const ea0 = a?.effectiveAddress ?? a?.faultAddress;
     const off0 = v.fieldOffset ?? (ea0 !== undefined && v.pointer !== undefined ? ea0 - v.pointer : undefined);
     let reads = "";
+    // The variable the faulting access goes through, when DWARF places one in its base register.
+    const fbase = faultMem(window, a, sem)?.base;
+    // …or the variable the bad pointer's load produced (named from its memory location at the load).
+    const via =
+      fbase && (await variableIn(sym, faultPc, fbase))?.exact
+        ? await variableIn(sym, faultPc, fbase)
+        : bad.variable && bad.type
+          ? { name: bad.variable, type: bad.type, exact: true }
+          : undefined;
+    const viaVar =
+      via?.exact && t !== undefined && pointee(via.type) === t && crash.registers[fbase as string] === v.pointer;
     if (t && off0 !== undefined && off0 >= 0n && off0 < 0x10000n) {
       const mm = await sym.memberAt(t, off0, { pc: faultPc }).catch(() => undefined);
       if (mm?.path) {
-        o.member = `${bad.member}->${mm.path}`;
+        o.member = viaVar ? `${via?.name}->${mm.path}` : `${bad.member}->${mm.path}`;
         o.memberOffset = Number(off0);
         reads = `; ${a?.kind === "store" ? "writing" : "reading"} \`${o.member}\` (+${hx(off0)})`;
       }
     }
-    o.text = `\`${bad.member}\` = ${hx(v.pointer ?? 0n)}: ${v.text}${reads}${where}`;
+    let from = "";
+    if (bad.element) {
+      o.elementType = bad.element.type;
+      o.elementSize = bad.element.size;
+      if (bad.element.index !== undefined) o.index = bad.element.index;
+      const i = bad.element.index;
+      const which = i !== undefined ? `element ${i} of` : "an element of";
+      const past = bad.overrun ? `, past its end: the load read \`${bad.overrun}\`` : "";
+      from = ` (${which} a ${bad.element.count}-entry array of \`${bad.element.type}\`, ${hx(BigInt(bad.element.size))} bytes each${past}${bad.indexHow ? "; the index from the object's read-only bytes" : ""})`;
+    }
+    const lhs = viaVar ? `${via?.name} = ` : "";
+    o.text = `\`${lhs}${bad.member}\` = ${hx(v.pointer ?? 0n)}${from}: ${v.text}${reads}${where}`;
     return o;
   }
   const fi = window.findIndex((w) => w.faulting);
@@ -770,4 +855,15 @@ async function nameVerdict(
     return source ? { text: `${v.text}${where}`, source } : undefined;
   out.text = `${parts.join("; ")}${where}`;
   return out;
+}
+
+/** The memory operand of the faulting access (the explanation's, else the faulting instruction's). */
+function faultMem(
+  window: readonly Instruction[],
+  a: Explanation["access"],
+  sem: Semantics | undefined,
+): { base?: string } | undefined {
+  if (a) return a.base !== undefined ? { base: a.base } : {};
+  const f = window.find((w) => w.faulting);
+  return f && sem ? sem.effect(f).mem?.mem : undefined;
 }

@@ -497,7 +497,9 @@ function explainReg(slice: Slice, r: string, k: number, depth: number, steps: St
   // Say how inputs that are not simply the dumped value were obtained (overwritten registers).
   for (const s of new Set(exprReads(wr.value))) {
     const b = slice.before(s, w);
-    if (b && !b.how.startsWith("from the dump") && b.how !== "the zero register") {
+    if (b && (s === "rip" || s === "eip")) {
+      meaning += `; ${s} = ${hx(b.v)}, ${b.how}`;
+    } else if (b && !b.how.startsWith("from the dump") && b.how !== "the zero register") {
       meaning += slice.writes(w, s)
         ? `; ${slice.insns[w]?.mnemonic ?? "it"} overwrote ${s}, so its input ${s} = ${hx(b.v)} is ${b.how}`
         : `; ${s} is overwritten before the fault, its value here ${hx(b.v)} is ${b.how}`;

@@ -92,6 +92,13 @@ export class Slice {
   /** The value of register r just before instruction k executes (start ≤ k ≤ fault). */
   before(r: string, k: number): Known | undefined {
     if (this.sem.zero !== undefined && r === this.sem.zero) return { v: 0n, how: "the zero register" };
+    // x86-64 RIP-relative addressing (Intel SDM vol. 2, §2.2.1.6): rip is the address of the next
+    // instruction, known wherever the instruction's own address is.
+    if (r === "rip" || r === "eip") {
+      const ins = this.insns[k];
+      if (ins?.address === undefined) return undefined;
+      return { v: this.u(ins.address + BigInt(ins.bytes.length)), how: "the next instruction's address" };
+    }
     const key = `${r}@${k}`;
     if (this.memo.has(key)) return this.memo.get(key);
     if (this.busy.has(key)) return undefined;

@@ -241,7 +241,7 @@ const makeRules = (width: 32 | 64): Record<string, Rule> => {
       let a: Expr = imm(m.disp);
       if (m.index) a = bin("add", bin("mul", reg(m.index), imm(BigInt(m.scale))), a);
       if (m.base) a = bin("add", reg(m.base), a);
-      if (m.base === "rip" || m.base === "eip") a = unknown("rip-relative address");
+      // rip-relative: rip is the next instruction's address, which the slice knows (slice.ts)
       return fx([wr(o, 0, a, W)]);
     },
     movzx: extend(false),
