@@ -6,7 +6,11 @@
 # same crash, and qemu is killed after BOOTS boots (counted by "Linux version" banners) or
 # TIMEOUT seconds.
 #
-#   lab/mips64el/run.sh BUG OUT.log [--nokaslr]     env: BOOTS (default 1), TIMEOUT (default 300), MEM
+# PANIC_ON_WARN=0 drops panic_on_warn=1: this kernel's WARN_ON() (no GENERIC_BUG on MIPS) reaches
+# __warn() without registers, so with panic_on_warn it panics before printing the trace.
+#
+#   lab/mips64el/run.sh BUG OUT.log [--nokaslr]     env: BOOTS (default 1), TIMEOUT (default 300), MEM,
+#                                                   PANIC_ON_WARN (default 1)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 bug="$1"; out="$2"; shift 2
@@ -18,7 +22,7 @@ kernel="$kroot/boot/vmlinuz-${abi}-5kc-malta"
 initrd="$root/lab/build/mips64el/initramfs.cpio.gz"
 boots="${BOOTS:-1}"
 timeout="${TIMEOUT:-300}"
-append="console=ttyS0 panic=1 oops=panic panic_on_warn=1 softlockup_panic=1"
+append="console=ttyS0 panic=1 oops=panic panic_on_warn=${PANIC_ON_WARN:-1} softlockup_panic=1"
 append="$append slub_debug=FZP watchdog_thresh=5 quiet loglevel=7 oopslab=$bug $kaslr"
 mkdir -p "$(dirname "$out")"
 : > "$out"

@@ -81,6 +81,8 @@ const sameFile = (got: string | null, want: string) => got === want || (got ?? "
 interface Gaps {
   todo?: string[];
   verdict?: string;
+  /** why the parse check (arch, kind, pc, fault address, context) does not hold at all */
+  parse?: string;
   context?: string;
   symbolize?: string;
   title?: string;
@@ -110,23 +112,26 @@ describe.each(names)("lab crash %s", (name) => {
   const perBoot = <C extends { boot: number }>(cs: C[]) =>
     gaps.crashes ? cs.filter((c, i) => cs.findIndex((d) => d.boot === c.boot) === i) : cs;
 
-  it("parse: one crash per boot, kind, pc symbol and module, fault address", async () => {
-    const { code, doc } = await run;
-    expect(code).toBe(0);
-    expect(doc.boots).toHaveLength(truth.boots);
-    expect(perBoot(doc.crashes)).toHaveLength(truth.boots);
-    for (const c of perBoot(doc.crashes)) {
-      expect(c.arch).toBe(truth.arch);
-      expect(c.kind).toBe(truth.kind);
-      // the kernel prints compiler-split parts with a suffix (__list_del_entry_valid.cold)
-      expect(c.pc.symbol.replace(/\.cold$/, "")).toBe(truth.pc.symbol);
-      expect(c.pc.module).toBe(truth.pc.module);
-      expect(c.fault.address).toBe(truth.fault.address);
-      expect(c.modules.map((m: { name: string }) => m.name)).toContain("oopslab");
-      // "task" or "irq" (wildcard's handler runs in net_rx_action's softirq)
-      if (!gaps.context) expect(c.frames[0].context).toBe(truth.context.split(" ")[0]);
-    }
-  });
+  const parseTitle = "parse: one crash per boot, kind, pc symbol and module, fault address";
+  if (gaps.parse) it.todo(`${parseTitle}: ${gaps.parse}`);
+  else
+    it(parseTitle, async () => {
+      const { code, doc } = await run;
+      expect(code).toBe(0);
+      expect(doc.boots).toHaveLength(truth.boots);
+      expect(perBoot(doc.crashes)).toHaveLength(truth.boots);
+      for (const c of perBoot(doc.crashes)) {
+        expect(c.arch).toBe(truth.arch);
+        expect(c.kind).toBe(truth.kind);
+        // the kernel prints compiler-split parts with a suffix (__list_del_entry_valid.cold)
+        expect(c.pc.symbol.replace(/\.cold$/, "")).toBe(truth.pc.symbol);
+        expect(c.pc.module).toBe(truth.pc.module);
+        expect(c.fault.address).toBe(truth.fault.address);
+        expect(c.modules.map((m: { name: string }) => m.name)).toContain("oopslab");
+        // "task" or "irq" (wildcard's handler runs in net_rx_action's softirq)
+        if (!gaps.context) expect(c.frames[0].context).toBe(truth.context.split(" ")[0]);
+      }
+    });
   if (gaps.context) it.todo(`context '${truth.context.split(" ")[0]}': ${gaps.context}`);
   if (gaps.crashes) it.todo(`one crash per boot: ${gaps.crashes}`);
 
