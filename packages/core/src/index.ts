@@ -23,6 +23,7 @@ export * from "./oops/parse.js";
 export * from "./oops/taint.js";
 export * from "./render/index.js";
 export * from "./report/index.js";
+export * from "./source/index.js";
 export * from "./symbolize/elf.js";
 export * from "./symbolize/symbolizer.js";
 export * from "./symbolize/types.js";

@@ -1,0 +1,352 @@
+/**
+ * The source stage on small C files written for these tests: each case states, from the C text,
+ * where the NULL pointer is assigned, under which conditions, who calls that function and under
+ * which conditions, and how the faulting handler is registered (and with what scope). Lines are
+ * found in the C text by a marker comment, never taken from the stage's output.
+ */
+
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type CParser, loadCParser } from "./parser.js";
+import { findRootCause, guardsOf } from "./rootcause.js";
+import type { RootCauseQuery, SourceFile, SourceTree } from "./types.js";
+
+const modules = join(import.meta.dirname, "../../../../node_modules");
+let parser: CParser;
+beforeAll(async () => {
+  parser = await loadCParser({
+    runtime: readFileSync(join(modules, "web-tree-sitter/web-tree-sitter.wasm")),
+    grammar: readFileSync(join(modules, "tree-sitter-c/tree-sitter-c.wasm")),
+  });
+});
+
+/** The 1-based line of the marker comment `/* @name *\/` in a file. */
+function line(text: string, marker: string): number {
+  const i = text.split("\n").findIndex((l) => l.includes(`/* @${marker} */`));
+  if (i < 0) throw new Error(`no marker ${marker}`);
+  return i + 1;
+}
+
+/** A tree over files in memory that records what it was asked for. */
+function tree(files: SourceFile[]): SourceTree & { asked: string[][] } {
+  const asked: string[][] = [];
+  return {
+    asked,
+    files: async (ids) => {
+      asked.push([...ids]);
+      return files.filter((f) => ids.some((id) => new RegExp(`\\b${id}\\b`).test(f.text)));
+    },
+  };
+}
+
+// The seed's shape (our own C): the table is allocated in rlb_init(), called from alb_init() only
+// when rlb is enabled, called from dev_open() only for ALB mode; the ARP handler is registered with
+// its packet_type's dev set to NULL.
+const ALB = `struct client { int assigned; };
+struct alb_info { int rlb_enabled; struct client *rx_hashtbl; };
+struct bonding { int mode; struct alb_info alb_info; };
+struct other { struct other_entry *rx_hashtbl; };
+struct packet_type { unsigned short type; struct net_device *dev; int (*func)(void *, struct bonding *); };
+
+static struct packet_type arp_pt;
+
+static int arp_recv(void *skb, struct bonding *bond)
+{
+	struct client *c = &bond->alb_info.rx_hashtbl[3];
+
+	return c->assigned;
+}
+
+static int rlb_init(struct bonding *bond)
+{
+	struct alb_info *info = &bond->alb_info;
+	struct client *tbl = kmalloc(16 * sizeof(*tbl));
+	struct packet_type *pt = &arp_pt;
+
+	if (!tbl)
+		return -1;
+	info->rx_hashtbl = tbl; /* @assign */
+	pt->type = htons(ETH_P_ARP);
+	pt->dev = NULL; /* @dev */
+	pt->func = arp_recv; /* @func */
+	dev_add_pack(pt); /* @register */
+	return 0;
+}
+
+static void other_reset(struct other *o)
+{
+	o->rx_hashtbl = 0;
+}
+
+int alb_init(struct bonding *bond, int rlb_enabled)
+{
+	if (rlb_enabled) {
+		bond->alb_info.rlb_enabled = 1;
+		return rlb_init(bond); /* @call1 */
+	}
+	return 0;
+}
+
+static int dev_open(struct bonding *bond)
+{
+	switch (bond->mode) {
+	case MODE_ALB:
+		return alb_init(bond, 1); /* @call2 */
+	default:
+		break;
+	}
+	return 0;
+}
+
+static const struct dev_ops ops = {
+	.open = dev_open, /* @ops */
+};
+`;
+
+const albQuery: RootCauseQuery = {
+  verdictKind: "null-array",
+  pointer: "bond->alb_info.rx_hashtbl",
+  pointerType: "struct client *",
+  inlineChain: ["arp_recv"],
+  trace: ["arp_recv", "netif_receive_skb.part.0", "net_rx_action"],
+};
+
+describe("findRootCause: the seed's shape", () => {
+  it("finds the one assignment of rx_hashtbl in struct alb_info, its guard, and two levels of callers", async () => {
+    const rc = await findRootCause(parser, tree([{ path: "bond_alb.c", text: ALB }]), albQuery);
+    expect(rc?.target).toMatchObject({ kind: "member", member: "rx_hashtbl", containers: ["struct alb_info"] });
+    // other_reset's o->rx_hashtbl is struct other's member: not the target
+    expect(rc?.assignments.map((a) => [a.place.line, a.place.function, a.matchedBy])).toEqual([
+      [line(ALB, "assign"), "rlb_init", "type"],
+    ]);
+    const a = rc!.assignments[0]!;
+    expect(a.value).toBe("tbl");
+    expect(a.storesNull).toBe(false);
+    // `if (!tbl) return -1;` before it: reached only when tbl is not NULL
+    expect(a.guards).toEqual([
+      { kind: "early-exit", text: "tbl", line: line(ALB, "assign") - 2, binding: "tbl = kmalloc(16 * sizeof(*tbl))" },
+    ]);
+    expect(a.callers.map((c) => [c.place.function, c.place.line, c.guards.map((g) => g.text)])).toEqual([
+      ["alb_init", line(ALB, "call1"), ["rlb_enabled"]],
+    ]);
+    const up = a.callers[0]!.callers;
+    expect(up.map((c) => [c.place.function, c.place.line, c.guards.map((g) => [g.kind, g.text])])).toEqual([
+      ["dev_open", line(ALB, "call2"), [["case", "bond->mode == MODE_ALB"]]],
+    ]);
+    // dev_open is never called directly: reached through the ops table
+    expect(up[0]!.registrations.map((r) => [r.object, r.field, r.stored.line])).toEqual([
+      ["ops", "open", line(ALB, "ops")],
+    ]);
+  });
+
+  it("finds the handler's registration with dev_add_pack and its NULL dev: a wildcard", async () => {
+    const rc = await findRootCause(parser, tree([{ path: "bond_alb.c", text: ALB }]), albQuery);
+    expect(rc?.registrations).toHaveLength(1);
+    const r = rc!.registrations[0]!;
+    expect([r.function, r.object, r.field, r.stored.line, r.stored.function]).toEqual([
+      "arp_recv",
+      "pt",
+      "func",
+      line(ALB, "func"),
+      "rlb_init",
+    ]);
+    expect(r.registeredAt?.line).toBe(line(ALB, "register"));
+    expect(r.registrar?.call).toBe("dev_add_pack");
+    expect(r.struct).toBe("packet_type");
+    expect(r.kind).toEqual({ field: "type", value: "htons(ETH_P_ARP)" });
+    expect(r.scope).toMatchObject({ field: "dev", value: "NULL", wildcard: true });
+    expect(r.scope?.place?.line).toBe(line(ALB, "dev"));
+    // the statement names each claim's place
+    for (const m of ["func", "register", "dev", "assign", "call1", "call2"])
+      expect(rc!.statement).toContain(`bond_alb.c:${line(ALB, m)}`);
+    expect(rc!.statement).toContain("`rlb_enabled`");
+    expect(rc!.statement).toContain("`bond->mode == MODE_ALB`");
+  });
+
+  it("asks the tree only for the identifiers it needs, and only what it has not asked before", async () => {
+    const t = tree([{ path: "bond_alb.c", text: ALB }]);
+    await findRootCause(parser, t, albQuery);
+    // first the functions of the inline chain and the trace, without compiler suffixes
+    expect(t.asked[0]).toEqual(["arp_recv", "netif_receive_skb", "net_rx_action"]);
+    const all = t.asked.flat();
+    expect(new Set(all).size).toBe(all.length);
+    expect(all).toContain("rx_hashtbl");
+    expect(all).toContain("alb_init");
+  });
+});
+
+describe("findRootCause: registration scope", () => {
+  const handler = `struct packet_type { unsigned short type; struct net_device *dev; void *func; };
+static int rcv(void *skb) { struct st *s = lookup(skb); return s->x; }
+`;
+  const q: RootCauseQuery = { verdictKind: "null-pointer", inlineChain: ["rcv"], trace: ["rcv"] };
+
+  it("a designated initialiser without .dev leaves it unset: a wildcard", async () => {
+    const text = `${handler}static struct packet_type pt = {
+	.type = htons(ETH_P_ALL),
+	.func = rcv, /* @func */
+};
+static int setup(void) { dev_add_pack(&pt); /* @reg */ return 0; }
+`;
+    const rc = await findRootCause(parser, tree([{ path: "a.c", text }]), q);
+    const r = rc?.registrations[0];
+    expect([r?.object, r?.field, r?.stored.line, r?.registeredAt?.line]).toEqual([
+      "pt",
+      "func",
+      line(text, "func"),
+      line(text, "reg"),
+    ]);
+    expect(r?.scope).toMatchObject({ field: "dev", value: "unset", wildcard: true });
+    expect(r?.scope?.place).toBeUndefined();
+  });
+
+  it("a .dev set to a device is not a wildcard", async () => {
+    const text = `${handler}static int setup(struct net_device *bond_dev, struct packet_type *pt)
+{
+	pt->func = rcv;
+	pt->dev = bond_dev; /* @dev */
+	dev_add_pack(pt);
+	return 0;
+}
+`;
+    const rc = await findRootCause(parser, tree([{ path: "b.c", text }]), q);
+    const r = rc?.registrations[0];
+    expect(r?.scope).toMatchObject({ field: "dev", value: "bond_dev", wildcard: false });
+    expect(r?.scope?.place?.line).toBe(line(text, "dev"));
+    expect(r?.scope?.meaning).toContain("only that device's packets");
+  });
+
+  it("a function passed straight to a call is registered there, under that call's guards", async () => {
+    const text = `${handler}static int setup(int irq, int shared)
+{
+	if (shared)
+		return request_irq(irq, rcv, 0, "x", 0); /* @call */
+	return 0;
+}
+`;
+    const rc = await findRootCause(parser, tree([{ path: "c.c", text }]), q);
+    const r = rc?.registrations[0];
+    expect([r?.object, r?.field, r?.registeredAt?.line]).toEqual(["request_irq", "argument 2", line(text, "call")]);
+    expect(r?.guards.map((g) => g.text)).toEqual(["shared"]);
+    expect(r?.registrar).toBeUndefined();
+  });
+});
+
+describe("findRootCause: globals and locals", () => {
+  // lab_rcv's shape: the NULL pointer is a local, loaded by an inline helper from a global array that
+  // only one device's slot is ever stored into
+  const text = `struct port { long frames; };
+static struct port *ports[64]; /* @decl */
+
+static inline struct port *port_of(const struct net_device *dev)
+{
+	return ports[dev->ifindex % 64]; /* @ret */
+}
+
+static int rcv(struct sk_buff *skb, struct net_device *dev)
+{
+	struct port *port = port_of(dev); /* @local */
+
+	port->frames++;
+	return 0;
+}
+
+static int setup(const char *name)
+{
+	struct net_device *dev = dev_get_by_name(name);
+
+	if (dev) {
+		struct port *p = kzalloc(sizeof(*p));
+
+		if (p)
+			ports[dev->ifindex % 64] = p; /* @store */
+	}
+	return 0;
+}
+
+static int teardown(void)
+{
+	int i;
+
+	for (i = 0; i < 64; i++) {
+		kfree(ports[i]);
+		ports[i] = NULL; /* @clear */
+	}
+	return 0;
+}
+`;
+  it("follows the local through the helper's return to the global, and lists every write of it", async () => {
+    const rc = await findRootCause(parser, tree([{ path: "port.c", text }]), {
+      verdictKind: "null-pointer",
+      pointer: "port",
+      pointerType: "struct port *",
+      inlineChain: ["rcv"],
+      trace: ["rcv"],
+    });
+    expect(rc?.target).toMatchObject({ kind: "global", global: "ports", expression: "ports[dev->ifindex % 64]" });
+    expect(rc?.target?.derivation.map((p) => [p.line, p.function])).toEqual([
+      [line(text, "local"), "rcv"],
+      [line(text, "ret"), "port_of"],
+    ]);
+    expect(rc?.assignments.map((a) => [a.place.line, a.via, a.storesNull])).toEqual([
+      [line(text, "decl"), "declaration", true],
+      [line(text, "store"), "assignment", false],
+      [line(text, "clear"), "assignment", true],
+    ]);
+    const store = rc!.assignments[1]!;
+    expect(store.guards.map((g) => [g.kind, g.text, g.binding])).toEqual([
+      ["if", "p", "p = kzalloc(sizeof(*p))"],
+      ["if", "dev", "dev = dev_get_by_name(name)"],
+    ]);
+    const clear = rc!.assignments[2]!;
+    expect(clear.guards.map((g) => [g.kind, g.text])).toEqual([["loop", "for (i = 0; i < 64; i++)"]]);
+    expect(rc!.statement).toContain(`port.c:${line(text, "store")}`);
+  });
+
+  it("gives no target when the verdict is not a NULL pointer", async () => {
+    const rc = await findRootCause(parser, tree([{ path: "port.c", text }]), {
+      verdictKind: "slab-poison",
+      pointer: "port",
+      inlineChain: ["rcv"],
+      trace: ["rcv"],
+    });
+    // rcv is never called directly and stored nowhere: nothing to say
+    expect(rc).toBeUndefined();
+  });
+});
+
+describe("guardsOf", () => {
+  it("reads else branches, iterator macros and early exits, innermost first", () => {
+    const text = `void f(struct net *net)
+{
+	struct net_device *dev;
+
+	if (!net)
+		return;
+	for_each_netdev(net, dev) {
+		if (dev->flags & 1)
+			continue;
+		if (dev->mode == 2)
+			g(dev);
+		else
+			h(dev); /* @h */
+	}
+}
+`;
+    const t = parser.parse(text);
+    try {
+      const call = t.rootNode.descendantsOfType("call_expression").find((c) => c?.text.startsWith("h("));
+      const fn = t.rootNode.descendantsOfType("function_definition")[0] ?? undefined;
+      const h = line(text, "h");
+      expect(guardsOf(call!, fn)).toEqual([
+        { kind: "else", text: "dev->mode != 2", line: h - 3 },
+        { kind: "early-exit", text: "!(dev->flags & 1)", line: h - 5 },
+        { kind: "loop", text: "for_each_netdev(net, dev)", line: h - 6 },
+        { kind: "early-exit", text: "net", line: h - 8 },
+      ]);
+    } finally {
+      t.delete();
+    }
+  });
+});

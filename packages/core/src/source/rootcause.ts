@@ -1,0 +1,905 @@
+/**
+ * "Who should have set the pointer": a crash's named verdict (the NULL pointer as a C expression, its
+ * type, the faulting function and the call trace) and the C files of a source tree turn into a
+ * `RootCause`:
+ *
+ * - the target: a struct member (`bond->alb.table` → member `table` of the struct(s) declaring it
+ *   with the pointer's type) or a global (`lab_ports[...]`); a local (`port`) is followed back
+ *   through its initialiser and an inline helper's `return` to what it was loaded from;
+ * - every place the target is written (assignments, designated initialisers, the global's definition),
+ *   with the conditions it sits under and, two levels up, the callers of its function and theirs;
+ * - where the faulting function (and any call-trace function never called directly) is stored as a
+ *   function pointer, the call that registers it, and that registration's scope read through the
+ *   `REGISTRARS` table (a `struct packet_type` whose `.dev` is unset or NULL sees every device);
+ * - one statement tying them, each claim followed by its file:line.
+ *
+ * Syntax comes from tree-sitter's C grammar; nothing is preprocessed, so a macro that hides an
+ * assignment is not seen, and types are resolved only through declarations in view (no typedef
+ * chains). Pure: files come from the caller's `SourceTree`.
+ */
+
+import type { Node, Tree } from "web-tree-sitter";
+import type { CParser } from "./parser.js";
+import { registrarFor } from "./registrars.js";
+import type {
+  AssignmentSite,
+  CallSite,
+  Guard,
+  Registration,
+  RootCause,
+  RootCauseQuery,
+  SourcePlace,
+  SourceTarget,
+  SourceTree,
+} from "./types.js";
+
+interface Parsed {
+  path: string;
+  tree: Tree;
+  lines: string[];
+}
+
+/** A node and the file it is in. */
+interface At {
+  file: Parsed;
+  node: Node;
+}
+
+/** Calls through which a local's value is followed back (an inline helper returning one expression). */
+const MAX_DERIVATION = 3;
+/** Caller levels above an assignment's function (the seed: rlb_initialize ← bond_alb_initialize ← bond_open). */
+const CALLER_DEPTH = 2;
+/** Call sites kept per function (a helper called from everywhere says little). */
+const MAX_CALL_SITES = 8;
+
+const collapse = (s: string) => s.replace(/\s+/g, " ").trim();
+const short = (s: string, n = 160) => {
+  const c = collapse(s);
+  return c.length > n ? `${c.slice(0, n - 1)}…` : c;
+};
+/** Compiler-made suffixes of a symbol (`.constprop.0`, `.part.0`, `.isra.0`, `.cold`). */
+const baseSymbol = (s: string) => s.replace(/\.(constprop|part|isra|cold|lto_priv|llvm)(\.\d+)*.*$/, "");
+const isNullText = (s: string) =>
+  /^\(?\s*(NULL|0|0UL|0L|\(void\s*\*\)\s*0|nullptr|\{\s*\}|\{\s*0\s*\})\s*\)?$/.test(s.trim());
+
+/** The text of an `if`/`while` condition without its parentheses. */
+function condText(n: Node | null): string {
+  if (!n) return "";
+  const t = collapse(n.text);
+  return n.type === "parenthesized_expression" && t.startsWith("(") && t.endsWith(")") ? t.slice(1, -1).trim() : t;
+}
+
+const FLIP: Record<string, string> = { "==": "!=", "!=": "==", "<": ">=", ">=": "<", ">": "<=", "<=": ">" };
+
+/** The negation of a condition as C: `a != b` for `a == b`, `x` for `!x`, `!f(x)`, else `!(c)`. */
+function negate(cond: Node | null): string {
+  let e = cond;
+  while (e?.type === "parenthesized_expression" && e.namedChildren.length === 1) e = e.namedChildren[0] ?? null;
+  if (!e) return "";
+  const t = collapse(e.text);
+  if (e.type === "binary_expression") {
+    const op = e.childForFieldName("operator")?.type ?? "";
+    const l = e.childForFieldName("left");
+    const r = e.childForFieldName("right");
+    const flipped = FLIP[op];
+    if (flipped && l && r) return `${collapse(l.text)} ${flipped} ${collapse(r.text)}`;
+  }
+  if (e.type === "unary_expression" && e.childForFieldName("operator")?.type === "!") {
+    const a = e.childForFieldName("argument");
+    if (a) return a.type === "parenthesized_expression" ? condText(a) : collapse(a.text);
+  }
+  if (/^(identifier|field_expression|call_expression|subscript_expression)$/.test(e.type)) return `!${t}`;
+  return `!(${t})`;
+}
+
+const same = (a: Node | null | undefined, b: Node | null | undefined) => !!a && !!b && a.id === b.id;
+
+function functionName(def: Node): string | undefined {
+  let d = def.childForFieldName("declarator");
+  while (d && d.type !== "function_declarator") d = d.childForFieldName("declarator");
+  const id = d?.childForFieldName("declarator");
+  return id?.type === "identifier" ? id.text : undefined;
+}
+
+function enclosingFunction(n: Node): Node | undefined {
+  for (let p = n.parent; p; p = p.parent) if (p.type === "function_definition") return p;
+  return undefined;
+}
+
+const isStatic = (decl: Node) =>
+  decl.namedChildren.some((c) => c?.type === "storage_class_specifier" && c.text === "static");
+
+/** The name a declarator declares, and how many `*` it adds. */
+function declared(d: Node | null): { name?: string; pointers: number } {
+  let pointers = 0;
+  while (d) {
+    if (d.type === "identifier" || d.type === "field_identifier") return { name: d.text, pointers };
+    if (d.type === "pointer_declarator") pointers++;
+    if (d.type === "array_declarator") pointers++;
+    d = d.childForFieldName("declarator");
+  }
+  return { pointers };
+}
+
+/** `struct x`'s name from a type node (`struct_specifier`), else the type's own text. */
+function structName(t: Node | null): string | undefined {
+  if (!t) return undefined;
+  if (t.type === "struct_specifier" || t.type === "union_specifier") return t.childForFieldName("name")?.text;
+  return undefined;
+}
+
+function typeText(t: Node | null, pointers: number): string {
+  return `${collapse(t?.text ?? "?")}${pointers ? ` ${"*".repeat(pointers)}` : ""}`;
+}
+const normType = (s: string) => s.replace(/\b(const|volatile|__rcu|__iomem|__user)\b/g, "").replace(/\s+/g, "");
+
+/** The statement (or initialiser entry, or declaration) a node belongs to, for display. */
+function statementOf(n: Node): Node {
+  for (let p: Node | null = n; p; p = p.parent) {
+    if (/_statement$|^declaration$|^initializer_pair$|^field_declaration$/.test(p.type)) return p;
+    if (p.type === "compound_statement" || p.type === "translation_unit") break;
+  }
+  return n;
+}
+
+/** A statement that leaves the enclosing block (`return`, `goto`, `break`, `continue`), or a block ending in one. */
+function exits(n: Node | null): boolean {
+  if (!n) return false;
+  if (/^(return|goto|break|continue)_statement$/.test(n.type)) return true;
+  if (n.type === "compound_statement") {
+    const last = n.namedChildren.filter((c) => c && c.type !== "comment").at(-1);
+    return exits(last ?? null);
+  }
+  return false;
+}
+
+/** An iterator macro used as a loop head: `for_each_netdev(net, dev) { … }` parses as a call statement then a block. */
+const ITERATOR = /(^|_)for_each|_foreach|^list_for_each|^hlist_for_each/;
+
+/** The conditions under which `n` runs inside `fn`, innermost first. */
+export function guardsOf(n: Node, fn: Node | undefined): Guard[] {
+  const out: Guard[] = [];
+  let child: Node = n;
+  for (let p = n.parent; p && !same(p, fn); child = p, p = p.parent) {
+    const line = p.startPosition.row + 1;
+    if (p.type === "if_statement") {
+      const cond = condText(p.childForFieldName("condition"));
+      if (same(child, p.childForFieldName("consequence"))) out.push({ kind: "if", text: cond, line });
+      else if (same(child, p.childForFieldName("alternative")))
+        out.push({ kind: "else", text: negate(p.childForFieldName("condition")), line });
+    } else if (p.type === "case_statement") {
+      const value = p.childForFieldName("value");
+      let sw: Node | null = p.parent;
+      while (sw && sw.type !== "switch_statement") sw = sw.parent;
+      const on = condText(sw?.childForFieldName("condition") ?? null);
+      out.push({ kind: "case", text: value ? `${on} == ${collapse(value.text)}` : `${on}: default`, line });
+    } else if (p.type === "while_statement" || p.type === "do_statement") {
+      if (!same(child, p.childForFieldName("condition")))
+        out.push({ kind: "loop", text: `while (${condText(p.childForFieldName("condition"))})`, line });
+    } else if (p.type === "for_statement") {
+      const body = p.childForFieldName("body");
+      if (same(child, body))
+        out.push({ kind: "loop", text: short(p.text.slice(0, (body?.startIndex ?? p.endIndex) - p.startIndex)), line });
+    } else if (p.type === "compound_statement") {
+      // a block that is an iterator macro's body
+      if (child.type === "compound_statement") {
+        const head = child.previousNamedSibling;
+        const call = head?.type === "expression_statement" ? head.namedChildren[0] : undefined;
+        const name = call?.type === "call_expression" ? call.childForFieldName("function")?.text : undefined;
+        if (call && name && ITERATOR.test(name))
+          out.push({ kind: "loop", text: collapse(call.text), line: call.startPosition.row + 1 });
+      }
+      // earlier `if (c) return;` in this block: reached only when !c
+      for (let s = child.previousNamedSibling; s; s = s.previousNamedSibling) {
+        if (
+          s.type === "if_statement" &&
+          !s.childForFieldName("alternative") &&
+          exits(s.childForFieldName("consequence"))
+        )
+          out.push({
+            kind: "early-exit",
+            text: negate(s.childForFieldName("condition")),
+            line: s.startPosition.row + 1,
+          });
+      }
+    }
+  }
+  return out;
+}
+
+/** The analysis over the files parsed so far; `need` asks the tree for more. */
+class SourceIndex {
+  readonly files = new Map<string, Parsed>();
+  private asked = new Set<string>();
+  private structCache?: Map<string, Map<string, string>>;
+  private nodeCache = new Map<string, At[]>();
+
+  constructor(
+    private readonly parser: CParser,
+    private readonly tree: SourceTree,
+  ) {}
+
+  async need(ids: Iterable<string>): Promise<void> {
+    const fresh = [...new Set(ids)].filter((id) => /^\w+$/.test(id) && !this.asked.has(id));
+    if (!fresh.length) return;
+    for (const id of fresh) this.asked.add(id);
+    for (const f of await this.tree.files(fresh)) {
+      if (this.files.has(f.path)) continue;
+      this.files.set(f.path, { path: f.path, tree: this.parser.parse(f.text), lines: f.text.split("\n") });
+      this.structCache = undefined;
+      this.nodeCache.clear();
+    }
+  }
+
+  close(): void {
+    for (const f of this.files.values()) f.tree.delete();
+  }
+
+  /** Every node of a type in the files parsed so far (cached until more files arrive). */
+  all(type: string): At[] {
+    let out = this.nodeCache.get(type);
+    if (!out) {
+      out = [];
+      for (const file of this.files.values())
+        for (const node of file.tree.rootNode.descendantsOfType(type)) if (node) out.push({ file, node });
+      this.nodeCache.set(type, out);
+    }
+    return out;
+  }
+
+  place(at: At, node: Node = statementOf(at.node)): SourcePlace {
+    const fn = enclosingFunction(at.node);
+    const name = fn ? functionName(fn) : undefined;
+    const p: SourcePlace = { file: at.file.path, line: at.node.startPosition.row + 1, text: short(node.text) };
+    if (name) p.function = name;
+    return p;
+  }
+
+  functionDefs(name: string): At[] {
+    return this.all("function_definition").filter((d) => functionName(d.node) === name);
+  }
+
+  /** struct name → member → type text (`struct lab_client *`), from every struct definition in view. */
+  structs(): Map<string, Map<string, string>> {
+    if (this.structCache) return this.structCache;
+    const out = new Map<string, Map<string, string>>();
+    for (const { node } of this.all("struct_specifier")) {
+      const name = node.childForFieldName("name")?.text;
+      const body = node.childForFieldName("body");
+      if (!name || !body) continue;
+      const fields = out.get(name) ?? new Map<string, string>();
+      for (const fd of body.namedChildren) {
+        if (fd?.type !== "field_declaration") continue;
+        const t = fd.childForFieldName("type");
+        for (const d of fd.childrenForFieldName("declarator")) {
+          const { name: f, pointers } = declared(d);
+          if (f) fields.set(f, typeText(t, pointers));
+        }
+      }
+      out.set(name, fields);
+    }
+    this.structCache = out;
+    return out;
+  }
+
+  /** The declaration of `name` visible at `at` (parameter or local of its function, else file scope, else any file). */
+  declarationOf(name: string, at: At): { type: Node | null; pointers: number; decl: At; init?: Node } | undefined {
+    const fn = enclosingFunction(at.node);
+    const scopes: At[] = [];
+    if (fn) scopes.push({ file: at.file, node: fn });
+    scopes.push({ file: at.file, node: at.file.tree.rootNode });
+    for (const f of this.files.values()) if (f !== at.file) scopes.push({ file: f, node: f.tree.rootNode });
+    for (const scope of scopes) {
+      const fileScope = scope.node.type === "translation_unit";
+      for (const d of scope.node.descendantsOfType(["declaration", "parameter_declaration"])) {
+        if (!d || (fileScope && d.parent?.type !== "translation_unit")) continue;
+        for (const decl of d.childrenForFieldName("declarator")) {
+          const target = decl?.type === "init_declarator" ? decl.childForFieldName("declarator") : decl;
+          const { name: n, pointers } = declared(target);
+          if (n !== name) continue;
+          const out: { type: Node | null; pointers: number; decl: At; init?: Node } = {
+            type: d.childForFieldName("type"),
+            pointers,
+            decl: { file: scope.file, node: d },
+          };
+          const init = decl?.type === "init_declarator" ? decl.childForFieldName("value") : null;
+          if (init) out.init = init;
+          return out;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /** The struct an expression's value is (or points to), from declarations in view. */
+  structOf(e: Node, at: At, depth = 0): string | undefined {
+    if (depth > 8) return undefined;
+    switch (e.type) {
+      case "identifier":
+        return structName(this.declarationOf(e.text, { file: at.file, node: e })?.type ?? null);
+      case "parenthesized_expression":
+      case "pointer_expression":
+      case "subscript_expression": {
+        const inner = e.childForFieldName("argument") ?? e.namedChildren[0];
+        return inner ? this.structOf(inner, at, depth + 1) : undefined;
+      }
+      case "field_expression": {
+        const base = e.childForFieldName("argument");
+        const field = e.childForFieldName("field")?.text;
+        const s = base ? this.structOf(base, at, depth + 1) : undefined;
+        const t = s && field ? this.structs().get(s)?.get(field) : undefined;
+        return t ? /^(?:struct|union)\s+(\w+)/.exec(t)?.[1] : undefined;
+      }
+      case "cast_expression":
+        return structName(e.childForFieldName("type")?.namedChildren[0] ?? null);
+      default:
+        return undefined;
+    }
+  }
+
+  /** Direct calls of `name` (a static function: only in its own file). */
+  callsOf(name: string): At[] {
+    const defs = this.functionDefs(name);
+    const onlyIn = defs.length && defs.every((d) => isStatic(d.node)) ? new Set(defs.map((d) => d.file)) : undefined;
+    return this.all("call_expression").filter(
+      (c) => c.node.childForFieldName("function")?.text === name && (!onlyIn || onlyIn.has(c.file)),
+    );
+  }
+}
+
+/** Parse a C expression on its own (the verdict's pointer), inside a throwaway function. */
+function parseExpression(parser: CParser, text: string): { tree: Tree; expr?: Node } {
+  const tree = parser.parse(`void __oopscope_expr(void) { (${text}); }`);
+  if (tree.rootNode.hasError) return { tree };
+  const paren = tree.rootNode.descendantsOfType("parenthesized_expression")[0];
+  const expr = paren?.namedChildren[0] ?? undefined;
+  return expr ? { tree, expr } : { tree };
+}
+
+/** The single expression a function returns (all its `return`s agree), for following a helper. */
+function returnedExpression(def: Node): Node | undefined {
+  const rets = def.descendantsOfType("return_statement").filter((r): r is Node => !!r);
+  const exprs = rets.map((r) => r.namedChildren[0]).filter((e): e is Node => !!e);
+  if (!exprs.length || new Set(exprs.map((e) => collapse(e.text))).size !== 1) return undefined;
+  return exprs[0];
+}
+
+function callee(e: Node): string | undefined {
+  if (e.type !== "call_expression") return undefined;
+  const f = e.childForFieldName("function");
+  return f?.type === "identifier" ? f.text : undefined;
+}
+
+/** Strip `&x`, `(x)` and casts around an argument. */
+function stripArg(e: Node): Node {
+  let n = e;
+  for (;;) {
+    if (n.type === "parenthesized_expression" && n.namedChildren[0]) n = n.namedChildren[0];
+    else if (n.type === "cast_expression" && n.childForFieldName("value")) n = n.childForFieldName("value") as Node;
+    else if (n.type === "pointer_expression" && n.text.trimStart().startsWith("&") && n.childForFieldName("argument"))
+      n = n.childForFieldName("argument") as Node;
+    else return n;
+  }
+}
+
+class RootCauseFinder {
+  private readonly index: SourceIndex;
+  private readonly notes: string[] = [];
+  private readonly regCache = new Map<string, Promise<Registration[]>>();
+
+  constructor(
+    private readonly parser: CParser,
+    tree: SourceTree,
+    private readonly query: RootCauseQuery,
+  ) {
+    this.index = new SourceIndex(parser, tree);
+  }
+
+  async run(): Promise<RootCause | undefined> {
+    const q = this.query;
+    const chain = q.inlineChain.map(baseSymbol);
+    const trace = [...new Set(q.trace.map(baseSymbol))];
+    const nullish = q.verdictKind === "null-pointer" || q.verdictKind === "null-array";
+    const pointer = nullish ? q.pointer : undefined;
+    try {
+      await this.index.need([...chain, ...trace]);
+      const target = pointer ? await this.target(pointer, chain) : undefined;
+      const assignments = target ? await this.assignments(target) : [];
+      // the faulting function (outermost of the inline chain = the symbol) and trace functions never called directly
+      const faulting = chain.at(-1) ?? trace[0];
+      const regs: Registration[] = [];
+      const candidates = [...new Set([...(faulting ? [faulting] : []), ...chain, ...trace])];
+      for (const fn of candidates) {
+        if (!this.index.functionDefs(fn).length) continue;
+        if (fn !== faulting && this.index.callsOf(fn).length) continue;
+        regs.push(...(await this.registrations(fn)));
+      }
+      if (!target && !assignments.length && !regs.length) return undefined;
+      const { statement, evidence } = this.statement(target, assignments, regs);
+      const out: RootCause = {
+        assignments,
+        registrations: regs,
+        statement,
+        evidence,
+        files: this.index.files.size,
+        notes: this.notes,
+      };
+      if (target) out.target = target;
+      return out;
+    } finally {
+      this.index.close();
+    }
+  }
+
+  /** What was NULL: a member, a global, or a local followed back to one of those. */
+  private async target(pointer: string, chain: string[]): Promise<SourceTarget | undefined> {
+    const { tree, expr } = parseExpression(this.parser, pointer);
+    try {
+      if (!expr) {
+        this.notes.push(`the pointer \`${pointer}\` does not parse as a C expression`);
+        return undefined;
+      }
+      return await this.classify(expr, pointer, chain, [], 0);
+    } finally {
+      tree.delete();
+    }
+  }
+
+  private async classify(
+    e: Node,
+    text: string,
+    chain: string[],
+    derivation: SourcePlace[],
+    depth: number,
+  ): Promise<SourceTarget | undefined> {
+    const ex = collapse(text);
+    if (e.type === "parenthesized_expression" && e.namedChildren[0])
+      return this.classify(e.namedChildren[0], e.namedChildren[0].text, chain, derivation, depth);
+    if (e.type === "field_expression") {
+      const member = e.childForFieldName("field")?.text;
+      if (!member) return undefined;
+      await this.index.need([member]);
+      return { kind: "member", expression: ex, member, containers: this.containers(member), derivation };
+    }
+    if (e.type === "subscript_expression") {
+      const base = e.childForFieldName("argument");
+      if (base?.type === "identifier") {
+        await this.index.need([base.text]);
+        return { kind: "global", expression: ex, global: base.text, derivation };
+      }
+      return base ? this.classify(base, base.text, chain, derivation, depth) : undefined;
+    }
+    if (e.type !== "identifier") return undefined;
+    // a local of a function of the inline chain: follow its value back
+    for (const fn of chain) {
+      for (const def of this.index.functionDefs(fn)) {
+        const decl = this.index.declarationOf(e.text, {
+          file: def.file,
+          node: def.node.childForFieldName("body") ?? def.node,
+        });
+        if (!decl || !enclosingFunction(decl.decl.node)) continue;
+        let value = decl.init;
+        let at: At = { file: decl.decl.file, node: decl.init ?? decl.decl.node };
+        if (!value) {
+          const asg = def.node
+            .descendantsOfType("assignment_expression")
+            .find((a) => a?.childForFieldName("left")?.text === e.text);
+          value = asg?.childForFieldName("right") ?? undefined;
+          if (asg) at = { file: def.file, node: asg };
+        }
+        if (!value || depth >= MAX_DERIVATION) return undefined;
+        const steps = [...derivation, this.index.place(at)];
+        return this.follow(value, chain, steps, depth + 1);
+      }
+    }
+    await this.index.need([e.text]);
+    return { kind: "global", expression: ex, global: e.text, derivation };
+  }
+
+  /** A value: an inline helper's call is replaced by what the helper returns. */
+  private async follow(
+    v: Node,
+    chain: string[],
+    derivation: SourcePlace[],
+    depth: number,
+  ): Promise<SourceTarget | undefined> {
+    const name = callee(v);
+    if (name) {
+      await this.index.need([name]);
+      const def = this.index.functionDefs(name)[0];
+      const ret = def ? returnedExpression(def.node) : undefined;
+      if (!def || !ret) {
+        this.notes.push(
+          `\`${collapse(v.text)}\`: the value comes from ${name}(), which returns no single expression in view`,
+        );
+        return undefined;
+      }
+      return this.classify(
+        ret,
+        ret.text,
+        [name, ...chain],
+        [...derivation, this.index.place({ file: def.file, node: ret })],
+        depth,
+      );
+    }
+    return this.classify(v, v.text, chain, derivation, depth);
+  }
+
+  /** Structs declaring `member`, narrowed to those whose member has the verdict's pointer type. */
+  private containers(member: string): string[] {
+    const all = [...this.index.structs()].filter(([, fields]) => fields.has(member));
+    const want = this.query.pointerType ? normType(this.query.pointerType) : undefined;
+    const typed = want ? all.filter(([, f]) => normType(f.get(member) ?? "") === want) : [];
+    return (typed.length ? typed : all).map(([s]) => `struct ${s}`);
+  }
+
+  private async assignments(t: SourceTarget): Promise<AssignmentSite[]> {
+    const out: AssignmentSite[] = [];
+    const containers = new Set((t.containers ?? []).map((s) => s.replace(/^struct /, "")));
+    const add = async (at: At, site: Omit<AssignmentSite, "guards" | "callers" | "registrations" | "place">) => {
+      const fn = enclosingFunction(at.node);
+      const name = fn ? functionName(fn) : undefined;
+      const a: AssignmentSite = {
+        place: this.index.place(at),
+        ...site,
+        guards: this.bind(guardsOf(at.node, fn), at),
+        callers: [],
+        registrations: [],
+      };
+      if (name) {
+        a.callers = await this.callers(name, CALLER_DEPTH, new Set([name]));
+        if (!a.callers.length) a.registrations = await this.registrations(name);
+      }
+      out.push(a);
+    };
+    if (t.kind === "member" && t.member) {
+      for (const at of this.index.all("assignment_expression")) {
+        const left = at.node.childForFieldName("left");
+        if (left?.type !== "field_expression" || left.childForFieldName("field")?.text !== t.member) continue;
+        const base = left.childForFieldName("argument");
+        const s = base ? this.index.structOf(base, at) : undefined;
+        if (s && containers.size && !containers.has(s)) continue;
+        const value = collapse(at.node.childForFieldName("right")?.text ?? "");
+        await add(at, {
+          via: "assignment",
+          target: collapse(left.text),
+          value,
+          storesNull: isNullText(value),
+          matchedBy: s ? "type" : "name",
+        });
+      }
+      for (const at of this.index.all("initializer_pair")) {
+        const des = at.node.childForFieldName("designator");
+        if (des?.type !== "field_designator" || des.namedChildren[0]?.text !== t.member) continue;
+        const s = this.initializedStruct(at);
+        if (containers.size && (!s || !containers.has(s))) continue;
+        const value = collapse(at.node.childForFieldName("value")?.text ?? "");
+        await add(at, {
+          via: "initializer",
+          target: `.${t.member}`,
+          value,
+          storesNull: isNullText(value),
+          matchedBy: s ? "type" : "name",
+        });
+      }
+    } else if (t.kind === "global" && t.global) {
+      for (const at of this.index.all("assignment_expression")) {
+        let left = at.node.childForFieldName("left");
+        while (left?.type === "subscript_expression") left = left.childForFieldName("argument");
+        if (left?.type !== "identifier" || left.text !== t.global) continue;
+        // a local of the same name shadows the global
+        const decl = this.index.declarationOf(t.global, at);
+        if (decl && enclosingFunction(decl.decl.node)) continue;
+        const value = collapse(at.node.childForFieldName("right")?.text ?? "");
+        await add(at, {
+          via: "assignment",
+          target: collapse(at.node.childForFieldName("left")?.text ?? ""),
+          value,
+          storesNull: isNullText(value),
+          matchedBy: "name",
+        });
+      }
+      for (const at of this.index.all("declaration")) {
+        if (at.node.parent?.type !== "translation_unit") continue;
+        for (const d of at.node.childrenForFieldName("declarator")) {
+          const init = d?.type === "init_declarator" ? d.childForFieldName("value") : null;
+          const target = d?.type === "init_declarator" ? d.childForFieldName("declarator") : d;
+          if (declared(target).name !== t.global || d?.type === "function_declarator") continue;
+          const extern = at.node.namedChildren.some(
+            (c) => c?.type === "storage_class_specifier" && c.text === "extern",
+          );
+          if (extern) continue;
+          const value = init ? collapse(init.text) : "0 (static storage, never initialised)";
+          await add(at, {
+            via: "declaration",
+            target: t.global,
+            value,
+            storesNull: !init || isNullText(value),
+            matchedBy: "name",
+          });
+        }
+      }
+    }
+    out.sort((a, b) => a.place.file.localeCompare(b.place.file) || a.place.line - b.place.line);
+    return out;
+  }
+
+  /** The struct a designated initialiser list initialises (`static struct packet_type x = { … }`). */
+  private initializedStruct(pair: At): string | undefined {
+    const list = pair.node.parent;
+    const decl = list?.parent?.type === "init_declarator" ? list.parent.parent : undefined;
+    return decl?.type === "declaration" ? structName(decl.childForFieldName("type")) : undefined;
+  }
+
+  /** Direct callers of `name`, with their guards, `depth` levels up. */
+  private async callers(name: string, depth: number, seen: Set<string>): Promise<CallSite[]> {
+    if (depth <= 0) return [];
+    await this.index.need([name]);
+    const out: CallSite[] = [];
+    for (const at of this.index.callsOf(name).slice(0, MAX_CALL_SITES)) {
+      const fn = enclosingFunction(at.node);
+      const caller = fn ? functionName(fn) : undefined;
+      const site: CallSite = {
+        place: this.index.place(at),
+        callee: name,
+        guards: this.bind(guardsOf(at.node, fn), at),
+        callers: [],
+        registrations: [],
+      };
+      if (caller && !seen.has(caller)) {
+        await this.index.need([caller]);
+        if (this.index.callsOf(caller).length)
+          site.callers = await this.callers(caller, depth - 1, new Set(seen).add(caller));
+        else site.registrations = await this.registrations(caller);
+      }
+      out.push(site);
+    }
+    return out;
+  }
+
+  /** Where `fn` is stored as a function pointer, and the call that registers the object holding it. */
+  private registrations(fn: string): Promise<Registration[]> {
+    let r = this.regCache.get(fn);
+    if (!r) {
+      r = this.findRegistrations(fn);
+      this.regCache.set(fn, r);
+    }
+    return r;
+  }
+
+  private async findRegistrations(fn: string): Promise<Registration[]> {
+    await this.index.need([fn]);
+    const out: Registration[] = [];
+    for (const at of this.index.all("identifier")) {
+      if (at.node.text !== fn) continue;
+      const p = at.node.parent;
+      if (!p) continue;
+      if (p.type === "call_expression" && same(p.childForFieldName("function"), at.node)) continue;
+      if (p.type === "function_declarator") continue;
+      let object: string | undefined;
+      let field = "";
+      let struct: string | undefined;
+      let holder: At | undefined;
+      if (p.type === "initializer_pair") {
+        field = p.childForFieldName("designator")?.namedChildren[0]?.text ?? "";
+        const list = p.parent;
+        const init = list?.parent?.type === "init_declarator" ? list.parent : undefined;
+        object = init ? declared(init.childForFieldName("declarator")).name : undefined;
+        struct = init?.parent ? structName(init.parent.childForFieldName("type")) : undefined;
+        if (init?.parent) holder = { file: at.file, node: init.parent };
+      } else if (p.type === "assignment_expression" && same(p.childForFieldName("right"), at.node)) {
+        const left = p.childForFieldName("left");
+        if (left?.type === "field_expression") {
+          const base = left.childForFieldName("argument");
+          object = base ? collapse(base.text) : undefined;
+          field = left.childForFieldName("field")?.text ?? "";
+          struct = base ? this.index.structOf(base, at) : undefined;
+        } else if (left) object = collapse(left.text);
+      } else if (p.type === "argument_list") {
+        // passed straight to a call: that call is the registration
+        const call = p.parent as Node;
+        const reg: Registration = {
+          function: fn,
+          stored: this.index.place(at),
+          object: callee(call) ?? collapse(call.childForFieldName("function")?.text ?? "?"),
+          field: `argument ${p.namedChildren.findIndex((c) => same(c, at.node)) + 1}`,
+          registeredAt: this.index.place({ file: at.file, node: call }),
+          guards: guardsOf(call, enclosingFunction(call)),
+        };
+        out.push(reg);
+        continue;
+      } else continue;
+      if (!object) continue;
+      const reg: Registration = {
+        function: fn,
+        stored: this.index.place(at),
+        object,
+        field,
+        guards: guardsOf(at.node, enclosingFunction(at.node)),
+      };
+      if (struct) reg.struct = struct;
+      await this.registrationCall(reg, at, holder);
+      out.push(reg);
+    }
+    return out;
+  }
+
+  /** The call that registers `reg.object`, and the registration's scope per `REGISTRARS`. */
+  private async registrationCall(reg: Registration, stored: At, holder: At | undefined): Promise<void> {
+    const local = enclosingFunction(stored.node);
+    // a file-scope object is registered anywhere in its file (static) or the tree; a local one in its function
+    await this.index.need([reg.object.replace(/\W.*$/, "")]);
+    const scopes: Node[] = local ? [local] : [...this.index.files.values()].map((f) => f.tree.rootNode);
+    let found: At | undefined;
+    for (const at of this.index.all("call_expression")) {
+      if (
+        local &&
+        !scopes.some(
+          (s) => s.startIndex <= at.node.startIndex && at.node.endIndex <= s.endIndex && at.file === stored.file,
+        )
+      )
+        continue;
+      const args = at.node.childForFieldName("arguments")?.namedChildren ?? [];
+      const name = callee(at.node);
+      if (!name) continue;
+      const row = registrarFor(name);
+      const arg = row ? args[row.arg] : args.find((a) => a && collapse(stripArg(a).text) === reg.object);
+      if (!arg || collapse(stripArg(arg).text) !== reg.object) continue;
+      if (!row && !/(^|_)(register|add|attach|install|hook|setup)(_|$)/.test(name)) continue;
+      if (!found || (row && !registrarFor(callee(found.node) ?? ""))) found = at;
+    }
+    if (!found) return;
+    reg.registeredAt = this.index.place(found);
+    const row = registrarFor(callee(found.node) ?? "");
+    if (!row) return;
+    reg.registrar = row;
+    if (!reg.struct) reg.struct = row.struct;
+    const fieldValue = (field: string): { value: string; place?: SourcePlace } => {
+      // the initialiser of the object's definition
+      if (holder) {
+        for (const pair of holder.node.descendantsOfType("initializer_pair")) {
+          if (pair?.childForFieldName("designator")?.namedChildren[0]?.text === field)
+            return {
+              value: collapse(pair.childForFieldName("value")?.text ?? ""),
+              place: this.index.place({ file: holder.file, node: pair }),
+            };
+        }
+      }
+      // an assignment `object->field = v` / `object.field = v` (in the same function for a local object)
+      for (const at of this.index.all("assignment_expression")) {
+        const left = at.node.childForFieldName("left");
+        if (left?.type !== "field_expression" || left.childForFieldName("field")?.text !== field) continue;
+        if (collapse(left.childForFieldName("argument")?.text ?? "") !== reg.object) continue;
+        if (local && !same(enclosingFunction(at.node), local)) continue;
+        return { value: collapse(at.node.childForFieldName("right")?.text ?? ""), place: this.index.place(at) };
+      }
+      return { value: "unset" };
+    };
+    if (row.kindField) {
+      const k = fieldValue(row.kindField);
+      if (k.value !== "unset") reg.kind = { field: row.kindField, value: k.value };
+    }
+    if (row.scopeField) {
+      const s = fieldValue(row.scopeField);
+      const wildcard = s.value === "unset" || isNullText(s.value);
+      const what = reg.kind ? ` (${reg.kind.field} ${reg.kind.value})` : "";
+      reg.scope = {
+        field: row.scopeField,
+        value: s.value,
+        wildcard,
+        meaning: `${wildcard ? row.nullMeans : row.setMeans}${what}`,
+      };
+      if (s.place) reg.scope.place = s.place;
+    }
+  }
+
+  /** Attach to each guard that tests a local of `fn` the local's initialiser. */
+  private bind(guards: Guard[], at: At): Guard[] {
+    const fn = enclosingFunction(at.node);
+    if (!fn) return guards;
+    for (const g of guards) {
+      const name = /^!?\s*(\w+)$/.exec(g.text)?.[1];
+      if (!name) continue;
+      const d = this.index.declarationOf(name, at);
+      if (d?.init && same(enclosingFunction(d.decl.node), fn)) g.binding = `${name} = ${collapse(d.init.text)}`;
+    }
+    return guards;
+  }
+
+  private statement(
+    target: SourceTarget | undefined,
+    assignments: AssignmentSite[],
+    regs: Registration[],
+  ): { statement: string; evidence: SourcePlace[] } {
+    const evidence: SourcePlace[] = [];
+    const at = (p: SourcePlace) => {
+      evidence.push(p);
+      return `${p.file}:${p.line}`;
+    };
+    const fnAt = (p: SourcePlace) => `${p.function ? `${p.function}()` : "a static initialiser"} (${at(p)})`;
+    const under = (gs: Guard[]) => {
+      const g = mainGuards(gs);
+      return g.length
+        ? ` under ${g.map((x) => `\`${x.text}\`${x.binding ? ` (\`${x.binding}\`)` : ""}`).join(" and ")}`
+        : "";
+    };
+    const parts: string[] = [];
+    const wild = regs.find((r) => r.scope?.wildcard);
+    const shown = wild ?? regs[0];
+    if (shown) {
+      const r = shown;
+      const obj = /^\w+$/.test(r.object) ? r.object : `(${r.object})`;
+      let s = `\`${r.function}\` is stored in \`${obj}.${r.field}\` (${at(r.stored)})`;
+      if (r.registeredAt)
+        s += ` and registered by \`${r.registeredAt.text.replace(/;$/, "")}\` (${at(r.registeredAt)})`;
+      if (r.scope) {
+        const v = r.scope.value === "unset" ? "unset" : `\`${r.scope.value}\``;
+        s += ` with \`${obj}.${r.scope.field}\` ${v}${r.scope.place ? ` (${at(r.scope.place)})` : ""}: ${r.scope.meaning}`;
+      } else if (r.registrar) s += `: ${r.registrar.nullMeans}`;
+      parts.push(`${s}.`);
+    }
+    if (target) {
+      const name = target.kind === "member" ? `${target.member}` : `${target.global}`;
+      const whose = target.containers?.length ? ` (${target.containers.join(", ")})` : "";
+      if (target.derivation.length)
+        parts.push(
+          `\`${this.query.pointer}\` is loaded from \`${target.expression}\` (${target.derivation.map(at).join(", ")}).`,
+        );
+      const sets = assignments.filter((a) => !a.storesNull);
+      const decl = assignments.find((a) => a.via === "declaration");
+      if (!sets.length) {
+        parts.push(
+          `\`${name}\`${whose} is never given a non-NULL value in the source in view${decl ? `; it is defined at ${at(decl.place)} as ${decl.value}` : ""}.`,
+        );
+      } else {
+        const where = sets.map((a) => {
+          let s = `${fnAt(a.place)}${under(a.guards)}`;
+          const up = a.callers.slice(0, 2).map((c) => {
+            let t = `${fnAt(c.place)}${under(c.guards)}`;
+            const up2 = c.callers[0];
+            if (up2) t += `, called from ${fnAt(up2.place)}${under(up2.guards)}`;
+            const reg = (up2 ?? c).registrations[0];
+            if (reg) t += `, reached through \`${reg.object}.${reg.field}\` (${at(reg.stored)})`;
+            return t;
+          });
+          if (up.length) s += `, called from ${up.join("; or from ")}`;
+          else if (a.registrations[0])
+            s += `, reached through \`${a.registrations[0].object}.${a.registrations[0].field}\` (${at(a.registrations[0].stored)})`;
+          return s;
+        });
+        parts.push(`\`${name}\`${whose} is set ${sets.length === 1 ? "only " : ""}in ${where.join("; and in ")}.`);
+        const conds = sets.flatMap((a) => mainGuards(a.guards));
+        if (wild?.scope && conds.length)
+          parts.push(
+            `So wherever ${conds.map((g) => `\`${g.text}\``).join(" or ")} does not hold, \`${this.query.pointer}\` stays NULL, yet \`${wild.function}\` runs there too: its registration is not limited to where it was set up (\`${wild.object}.${wild.scope.field}\` ${wild.scope.value === "unset" ? "unset" : wild.scope.value}).`,
+          );
+      }
+    }
+    const seen = new Set<string>();
+    const ev = evidence.filter((p) => {
+      const k = `${p.file}:${p.line}`;
+      return !seen.has(k) && seen.add(k);
+    });
+    return { statement: parts.join(" "), evidence: ev };
+  }
+}
+
+/**
+ * The guards a statement names: the `if` and `case` conditions (the innermost `else` when there is
+ * neither: the branch of an else-if chain); loops and early exits stay in the data only.
+ */
+function mainGuards(gs: Guard[]): Guard[] {
+  const g = gs.filter((x) => x.kind === "if" || x.kind === "case");
+  if (g.length) return g;
+  const e = gs.find((x) => x.kind === "else");
+  return e ? [e] : [];
+}
+
+/** Find the root-cause section for one crash; undefined when the source in view says nothing about it. */
+export async function findRootCause(
+  parser: CParser,
+  tree: SourceTree,
+  query: RootCauseQuery,
+): Promise<RootCause | undefined> {
+  return new RootCauseFinder(parser, tree, query).run();
+}
