@@ -2,8 +2,8 @@
 // and bonding.ko as scripts/kernel/fetch-debian-dbg.sh extracts them. Checks (1) N random text
 // addresses of vmlinux (sized FUNC symbols from `nm -S`, a seeded pick of symbol and offset),
 // (2) every instruction of every function of bonding.ko (from `objdump -d`), frame for frame
-// (function, file, line, column, innermost first); and (3) `memberAt` on `struct bonding` and
-// `struct rlb_client_info` against gdb-multiarch `ptype /o`. Prints a summary; the full list of
+// (function, file, line, column, innermost first); and (3) `memberAt` on `struct bonding`,
+// `struct rlb_client_info` and `struct alb_bond_info` against gdb-multiarch `ptype /o`. Prints a summary; the full list of
 // disagreements goes to <kernel dir>/compare-report.txt.
 //
 // llvm-symbolizer 14 misreads relocatable objects (it does not relocate .debug_aranges, so every unit
@@ -272,10 +272,12 @@ export async function compareKernel({ dir, count = 10000, seed = 1 }) {
       "ptype /o struct bonding",
       "-ex",
       "ptype /o struct rlb_client_info",
+      "-ex",
+      "ptype /o struct alb_bond_info",
       ko,
     ]);
     const parts = gdbText.split(/(?=\/\* offset\s+\|\s+size \*\/)/).filter((p) => p.includes("type = struct"));
-    for (const [i, s] of ["struct bonding", "struct rlb_client_info"].entries()) {
+    for (const [i, s] of ["struct bonding", "struct rlb_client_info", "struct alb_bond_info"].entries()) {
       const layout = parsePtype(parts[i] ?? "");
       const { checked, fails, deeper } = await layoutCheck(s, layout, (name, off) => ksym.memberAt(name, off));
       report.push(...fails);

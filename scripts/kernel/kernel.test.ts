@@ -1,6 +1,6 @@
 // The real-kernel check of the symbolizer (issue 4, item 7): Debian's debug vmlinux and bonding.ko
 // against llvm-symbolizer (10,000 random text addresses; every instruction of bonding.ko) and gdb
-// (`struct bonding`, `struct rlb_client_info`), through scripts/kernel/compare.mjs. It needs the
+// (`struct bonding`, `struct rlb_client_info`, `struct alb_bond_info`), through scripts/kernel/compare.mjs. It needs the
 // ~860 MB debug package, so it runs only with KERNEL_COMPARE=1 (`npm run test:kernel`, part of
 // `npm run ci`), fetching it with scripts/kernel/fetch-debian-dbg.sh unless .cache/kernel/ has it; it
 // also needs `npm run build` (the comparison loads the built core and CLI) and llvm, gdb-multiarch.
@@ -43,7 +43,7 @@ describe.skipIf(!enabled)("symbolizer on Debian's vmlinux and bonding.ko vs llvm
     expect((v.agree + (v.fallback ?? 0)) / v.total).toBeGreaterThanOrEqual(0.999);
     expect(b.total).toBeGreaterThan(20_000);
     expect((b.agree + (b.fallback ?? 0)) / b.total).toBeGreaterThanOrEqual(0.999);
-    for (const s of ["struct bonding", "struct rlb_client_info"]) {
+    for (const s of ["struct bonding", "struct rlb_client_info", "struct alb_bond_info"]) {
       const l = stats[s] as Part;
       expect(l.total, s).toBeGreaterThan(10);
       expect(l.agree, s).toBe(l.total);
