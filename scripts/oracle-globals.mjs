@@ -8,7 +8,9 @@
 //
 //   node scripts/oracle-globals.mjs   (needs gdb-multiarch and readelf)
 //
-// Output: packages/core/test-data/dwarf/globals-oopslab-x86_64.json
+// Output: packages/core/test-data/dwarf/globals-oopslab-x86_64.json, and for the relocation check of
+// explain/globals.ts, `objdump -dr -j .text` and `readelf -sSW` of the same object
+// (packages/core/test-data/explain/oopslab-x86_64.{objdump,readelf}.txt).
 
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -107,3 +109,9 @@ const paths = PATHS.map((p) => {
 const gdbVersion = execFileSync("gdb-multiarch", ["--version"], { encoding: "utf8" }).split("\n")[0];
 writeFileSync(join(root, out), `${JSON.stringify({ tool: gdbVersion, object: ko, variables, paths }, null, 2)}\n`);
 console.log(`${out}: ${variables.length} variables, ${paths.length} paths`);
+
+const dir = "packages/core/test-data/explain";
+const objdump = execFileSync("objdump", ["-dr", "-j", ".text", join(root, ko)], { encoding: "utf8" });
+writeFileSync(join(root, dir, "oopslab-x86_64.objdump.txt"), objdump.replace(join(root, ko), ko));
+writeFileSync(join(root, dir, "oopslab-x86_64.readelf.txt"), execFileSync("readelf", ["-sSW", join(root, ko)], { encoding: "utf8" }).replace(join(root, ko), ko));
+console.log(`${dir}/oopslab-x86_64.{objdump,readelf}.txt`);
