@@ -113,5 +113,8 @@ console.log(`${out}: ${variables.length} variables, ${paths.length} paths`);
 const dir = "packages/core/test-data/explain";
 const objdump = execFileSync("objdump", ["-dr", "-j", ".text", join(root, ko)], { encoding: "utf8" });
 writeFileSync(join(root, dir, "oopslab-x86_64.objdump.txt"), objdump.replace(join(root, ko), ko));
-writeFileSync(join(root, dir, "oopslab-x86_64.readelf.txt"), execFileSync("readelf", ["-sSW", join(root, ko)], { encoding: "utf8" }).replace(join(root, ko), ko));
+writeFileSync(
+  join(root, dir, "oopslab-x86_64.readelf.txt"),
+  execFileSync("readelf", ["-sSW", join(root, ko)], { encoding: "utf8" }).replace(join(root, ko), ko),
+);
 console.log(`${dir}/oopslab-x86_64.{objdump,readelf}.txt`);
