@@ -8,7 +8,10 @@
 //   0x4c41425f52494e55, in xsseg (bits 63..62 = 01), which Linux never maps;
 // - uaf reads s->ops with s freed and poisoned (slub_debug=P, 0x6b); the 8-byte load from the odd
 //   0x6b6b6b6b6b6b6b6b is emulated, and the emulator's own `ldl` (any alignment, MIPS64 Vol. II)
-//   faults at 0x6b6b6b6b6b6b6b6b + 7.
+//   faults at 0x6b6b6b6b6b6b6b6b + 7;
+// - a soft lockup's trace starts with the watchdog's interrupt frames (… watchdog_timer_fn … handle_int)
+//   above the spinning task's (lab_lockup ← lab_write ← proc_reg_write ← vfs_write …): by syzkaller's
+//   stall rule, as for the x86-64 capture, the frame above the first anchor (vfs_write) of the task.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -46,5 +49,11 @@ describe("mips64el lab captures: kinds, titles, verdicts", () => {
     expect(f?.mnemonic).toBe("ldl");
     expect(c.explanation?.verdict.kind).toBe("slab-poison");
     expect(c.explanation?.verdict.pointer).toBe(0x6b6b6b6b6b6b6b6bn);
+  });
+
+  it("soft lockup: titled from the interrupted task's frames, below MIPS's handle_int", async () => {
+    const a = await analyze(readFileSync(join(lab, "mips64el-lockup", "console.log"), "utf8"));
+    expect(a.crashes[0]?.crash.kind).toBe("soft-lockup");
+    expect(a.crashes[0]?.crash.signature?.title).toBe("BUG: soft lockup in proc_reg_write");
   });
 });

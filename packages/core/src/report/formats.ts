@@ -460,9 +460,14 @@ const STALL_ANCHORS = [
 
 /** Stalls and lockups: the frame above the first dispatching anchor (or `smp_call_function` itself). */
 export function stallFrame(frames: string[]): [string, number] {
-  let prev = frames[0] ?? "";
-  let prevIdx = 0;
-  for (let i = 0; i < frames.length; i++) {
+  // MIPS prints the reporting interrupt's own frames (the watchdog's hrtimer: show_stack …
+  // watchdog_timer_fn … handle_int, the entry in arch/mips/kernel/genex.S) above the interrupted
+  // task's, with no <IRQ> markers: the stall is in the frames below the interrupt entry.
+  const irq = frames.lastIndexOf("handle_int");
+  const from = irq >= 0 && irq + 1 < frames.length ? irq + 1 : 0;
+  let prev = frames[from] ?? "";
+  let prevIdx = from;
+  for (let i = from; i < frames.length; i++) {
     const f = frames[i]!;
     if (STALL_ANCHORS.some((a) => a.test(f))) {
       if (f.includes("smp_call_function")) return ["smp_call_function", i];
