@@ -14,8 +14,11 @@ export interface DebugSections {
   sectionSize(name: string): number | undefined;
   /** A section's whole contents, or undefined when absent. */
   section(name: string): Promise<Uint8Array | undefined>;
-  /** `length` bytes of a section starting at `offset` (clamped at its end). */
-  sectionRange(name: string, offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * `length` bytes of a section starting at `offset` (clamped at its end). `direct` (a hint) asks for
+   * a read that no cache keeps: a few bytes at a scattered place.
+   */
+  sectionRange(name: string, offset: number, length: number, direct?: boolean): Promise<Uint8Array>;
   /**
    * Optional, for relocatable objects: the address the relocated DWARF gives offset 0 of the allocated
    * section `name` (`.text`, `.init.text`). When relocations resolve every section symbol to 0, code

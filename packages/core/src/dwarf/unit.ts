@@ -128,6 +128,18 @@ export function abbrevOf(t: AbbrevTable, code: number): Abbrev | undefined {
 
 /** Attribute and form lists shared between equal abbreviations of different tables (see below). */
 export class AbbrevShapes {
+  /** Tables read so far: the first few are not interned (see `intern`). */
+  private tables = 0;
+
+  /**
+   * Whether the next table's lists should be interned: not for the first 64 tables — a short run (a
+   * 40-frame trace reads about 40) pays the hashing for no memory worth saving; a long one (thousands
+   * of tables) needs the sharing.
+   */
+  intern(): boolean {
+    return ++this.tables > 64;
+  }
+
   private readonly shapes = new Map<number, { attrs: number[]; forms: number[] }[]>();
   private readonly abbrevs = new Map<number, Abbrev[]>();
 
@@ -187,7 +199,8 @@ const NO_CONSTS: (bigint | undefined)[] = [];
  * given, interns the attribute and form lists across tables: a GCC vmlinux has one table per unit
  * (thousands), mostly repeating the same few hundred shapes, and they otherwise stay live in the heap.
  */
-export function readAbbrevTable(c: Cursor, shapes?: AbbrevShapes): AbbrevTable {
+export function readAbbrevTable(c: Cursor, sharedShapes?: AbbrevShapes): AbbrevTable {
+  const shapes = sharedShapes?.intern() ? sharedShapes : undefined;
   const dense: (Abbrev | undefined)[] = [];
   const sparse = new Map<number, Abbrev>();
   for (;;) {

@@ -29,14 +29,25 @@ export class SectionWindow {
    */
   private readonly windows = new Map<number, Uint8Array>();
 
+  /** Reads left before a section small enough to read whole is read whole (see `sparseReads`). */
+  private sparseLeft: number;
+
   constructor(
     private readonly sections: DebugSections,
     readonly name: string,
     /** Read whole when no larger than this (per section: a vmlinux's abbreviations are 5 MB, of which
      * a query needs a few KB per unit). */
     private readonly wholeLimit = WHOLE_LIMIT,
+    /**
+     * For sections read at scattered places (strings, range lists): the first this many `at` calls
+     * read just their window, straight from the file; only then is the section read whole. A 40-frame
+     * trace makes a few hundred such reads of a vmlinux's 3.5 MB `.debug_str` and `.debug_rnglists`,
+     * where reading both whole was 7 MB of fresh memory; a 10k run reads them whole after these.
+     */
+    sparseReads = 0,
   ) {
     this.size = sections.sectionSize(name) ?? 0;
+    this.sparseLeft = sparseReads;
   }
 
   get present(): boolean {
@@ -66,20 +77,32 @@ export class SectionWindow {
    * Run `parse` over a cursor positioned at section offset `offset`; the cursor's `base` is `offset`,
    * so errors name section offsets. Grows the window on truncation.
    */
-  async at<T>(offset: number, parse: (c: Cursor) => T, firstWindow = FIRST_WINDOW): Promise<T> {
+  async at<T>(offset: number, parse: (c: Cursor) => T, firstWindow = FIRST_WINDOW, direct = false): Promise<T> {
     if (!this.present) throw new OopsError("E_DWARF_MISSING", `no ${this.name} section`);
     if (offset < 0 || offset >= this.size)
       throw new OopsError("E_TRUNCATED", `${this.name} offset 0x${offset.toString(16)} past its end`, offset);
-    if (this.size <= this.wholeLimit) {
+    if (this.size <= this.wholeLimit && (this.whole !== undefined || this.sparseLeft <= 0)) {
       const b = await this.all();
       return parse(new Cursor(b, this.sections.littleEndian, 0, offset));
+    }
+    if (this.size <= this.wholeLimit) {
+      this.sparseLeft--;
+      for (let len = firstWindow; ; len *= 4) {
+        const want = Math.min(len, this.size - offset);
+        const bytes = await this.sections.sectionRange(this.name, offset, want, true);
+        try {
+          return parse(new Cursor(bytes, this.sections.littleEndian, offset, 0));
+        } catch (e) {
+          if (!(e instanceof OopsError) || e.code !== "E_TRUNCATED" || want >= this.size - offset) throw e;
+        }
+      }
     }
     let len = firstWindow;
     for (;;) {
       const want = Math.min(len, this.size - offset);
       let bytes = this.windows.get(offset);
       if (!bytes || bytes.length < want) {
-        bytes = await this.sections.sectionRange(this.name, offset, want);
+        bytes = await this.sections.sectionRange(this.name, offset, want, direct);
         this.windows.delete(offset);
         this.windows.set(offset, bytes);
         if (this.windows.size > KEPT_WINDOWS) this.windows.delete(this.windows.keys().next().value as number);
@@ -110,7 +133,10 @@ export class SectionWindow {
       }
       // A large section: the length first (12 bytes, from the block cache), then exactly the block in
       // one read — no over-read of the guess, no copy out of it, no second read for the tail.
-      const head = await this.range(offset, 12);
+      // The length straight from the file: a block-cache block would be 16 KiB of fresh memory for it.
+      if (offset < 0 || offset > this.size)
+        throw new OopsError("E_TRUNCATED", `${this.name} offset 0x${offset.toString(16)} past its end`, offset);
+      const head = await this.sections.sectionRange(this.name, offset, Math.min(12, this.size - offset), true);
       const total = sizeOf(new Cursor(head, this.sections.littleEndian, offset));
       if (offset + total > this.size)
         throw new OopsError("E_TRUNCATED", `${this.name} block of ${total} bytes runs past the section`, offset);

@@ -50,6 +50,17 @@ export class BlockCache implements ByteSource {
     return p;
   }
 
+  /**
+   * `length` bytes at `offset` straight from the source, neither taken from nor kept in the cache: for
+   * a few bytes at a scattered place (a string, a range list), where a block would be 16 KiB of fresh
+   * memory for tens of bytes.
+   */
+  readDirect(offset: number, length: number): Promise<Uint8Array> {
+    const start = Math.max(0, Math.min(offset, this.size));
+    const end = Math.max(start, Math.min(offset + Math.max(0, length), this.size));
+    return end === start ? Promise.resolve(new Uint8Array(0)) : this.source.read(start, end - start);
+  }
+
   async read(offset: number, length: number): Promise<Uint8Array> {
     const start = Math.max(0, Math.min(offset, this.size));
     const end = Math.max(start, Math.min(offset + Math.max(0, length), this.size));

@@ -133,11 +133,11 @@ export class ElfDebugSections implements DebugSections {
     return this.build(s);
   }
 
-  async sectionRange(name: string, offset: number, length: number): Promise<Uint8Array> {
+  async sectionRange(name: string, offset: number, length: number, direct = false): Promise<Uint8Array> {
     const secs = this.findAll(name);
     const s = secs[0];
     if (!s) throw new OopsError("E_DWARF_MISSING", `no ${name} section`);
-    if (secs.length === 1 && !this.needsBuild(s)) return this.elf.sectionDataRange(s, offset, length);
+    if (secs.length === 1 && !this.needsBuild(s)) return this.elf.sectionDataRange(s, offset, length, direct);
     const all = secs.length > 1 ? await this.joined(name, secs) : await this.build(s);
     const start = Math.max(0, Math.min(offset, all.length));
     return all.subarray(start, Math.max(start, Math.min(all.length, offset + Math.max(0, length))));

@@ -351,15 +351,19 @@ export class ElfFile {
     return this.byName.get(name) ?? [];
   }
 
-  /** `length` bytes at a file offset; throws E_TRUNCATED if the file is shorter. */
-  async read(offset: number, length: number): Promise<Uint8Array> {
+  /**
+   * `length` bytes at a file offset; throws E_TRUNCATED if the file is shorter. `direct`: past the
+   * block cache (see `BlockCache.readDirect`).
+   */
+  async read(offset: number, length: number, direct = false): Promise<Uint8Array> {
     if (offset < 0 || length < 0 || offset + length > this.source.size)
       throw new OopsError(
         "E_TRUNCATED",
         `${length} bytes at 0x${offset.toString(16)} run past the end of the file (${this.source.size} bytes)`,
         offset,
       );
-    const b = await this.source.read(offset, length);
+    const src = this.source;
+    const b = await (direct && src instanceof BlockCache ? src.readDirect(offset, length) : src.read(offset, length));
     if (b.length !== length) throw new OopsError("E_TRUNCATED", `short read: ${b.length} of ${length} bytes`, offset);
     return b;
   }
@@ -387,13 +391,13 @@ export class ElfFile {
    * `length` bytes of a section's contents from `offset` (clamped at the end). Uncompressed sections
    * are read straight from the source; compressed ones are decompressed whole first.
    */
-  async sectionDataRange(s: ElfSection, offset: number, length: number): Promise<Uint8Array> {
+  async sectionDataRange(s: ElfSection, offset: number, length: number, direct = false): Promise<Uint8Array> {
     const start = Math.max(0, Math.min(offset, s.dataSize));
     const end = Math.max(start, Math.min(s.dataSize, offset + Math.max(0, length)));
     if (s.compression) return (await this.sectionData(s)).subarray(start, end);
     if (s.type === SHT_NOBITS || end === start) return new Uint8Array(0);
     if (s.offset + s.size > this.source.size)
       throw new OopsError("E_ELF_SECTION", `section ${s.name || s.index} runs past the end of the file`, s.offset);
-    return this.read(s.offset + start, end - start);
+    return this.read(s.offset + start, end - start, direct);
   }
 }
