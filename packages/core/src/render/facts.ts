@@ -173,6 +173,23 @@ function hexBytesCompact(b: Uint8Array): string {
   return s;
 }
 
+/**
+ * An instruction's bytes as the kernel's `Code:` line and objdump print them: byte by byte where code
+ * is a byte stream (x86, s390x), but as words of the code unit for fixed-width ISAs (`4a422021` for an
+ * arm64 or MIPS word, `f8d3 3000` for a 32-bit Thumb-2 instruction), read in the byte order the
+ * parser used to turn the printed words into memory bytes — so a row shows the very word the oops
+ * printed, whatever the memory order.
+ */
+function instructionHex(b: Uint8Array, unit: number, endian: "little" | "big" | undefined): string {
+  if (unit <= 1 || b.length % unit !== 0) return hexBytesCompact(b);
+  const words: string[] = [];
+  for (let i = 0; i < b.length; i += unit) {
+    const w = b.subarray(i, i + unit);
+    words.push(hexBytesCompact(endian === "little" ? w.slice().reverse() : w));
+  }
+  return words.join(" ");
+}
+
 /** Registers an instruction touches, in operand order, without duplicates. */
 function touched(i: Instruction): string[] {
   const out: string[] = [];
@@ -200,7 +217,7 @@ export function codeRows(ca: CrashAnalysis): CodeRow[] {
   return ca.instructions.map((i) => {
     const row: CodeRow = {
       where: i.address !== undefined ? i.address.toString(16) : i.offset.toString(16),
-      bytes: hexBytesCompact(i.bytes),
+      bytes: instructionHex(i.bytes, c.code?.unitSize ?? 1, c.endian),
       mnemonic: i.mnemonic,
       opStr: i.opStr,
       faulting: i.faulting,

@@ -15,7 +15,7 @@ import { toJSON } from "../analysis/json.js";
 import { checkSchema, type SchemaNode } from "../analysis/schema-check.js";
 import type { Analysis } from "../analysis/types.js";
 import { hex } from "../types.js";
-import { fmtLocation } from "./facts.js";
+import { codeRows, fmtLocation } from "./facts.js";
 import { renderJSON } from "./json.js";
 import { renderMarkdown } from "./markdown.js";
 import { renderTerminal } from "./terminal.js";
@@ -101,6 +101,29 @@ describe.each([seed, ...CORPUS.map(corpus)])("renderers on $name", (input) => {
     expect(facts.length).toBeGreaterThan(3);
     const missing = facts.filter((f) => !out.includes(f));
     expect(missing).toEqual([]);
+  });
+
+  it("the Code rows show the instruction bytes as the oops's own Code: line printed them", async () => {
+    const a = await load(input);
+    for (const ca of a.crashes) {
+      const unit = ca.crash.code?.unitSize;
+      const rows = codeRows(ca);
+      if (unit === undefined || rows.length === 0) continue;
+      // the kernel's text is the oracle: the words of its `Code:` line, or of the lines after
+      // powerpc's `Instruction dump:`, with the fault markers (<…>, (…)) taken off
+      const dump =
+        /Code: ((?:[<(]?[0-9a-f]+[>)]? ?)+)/.exec(input.text)?.[1] ??
+        /Instruction dump:\n((?:(?:[<(]?[0-9a-fX]+[>)]? ?)+\n)+)/.exec(input.text)?.[1] ??
+        "";
+      const printed = dump
+        .trim()
+        .split(/\s+/)
+        .map((w) => w.replace(/[<>()]/g, ""));
+      for (const r of rows) {
+        if (unit === 1) expect(printed.join("")).toContain(r.bytes);
+        else for (const w of r.bytes.split(" ")) expect(printed, `${r.mnemonic} ${r.opStr}`).toContain(w);
+      }
+    }
   });
 
   it("JSON carries the same facts and validates against the published schema", async () => {
