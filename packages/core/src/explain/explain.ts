@@ -935,7 +935,7 @@ function isTrapMnemonic(m: string): boolean {
 // CONFIG_DEBUG_LIST: __list_del_entry_valid() reports an entry whose next/prev still hold
 // LIST_POISON1/2 (include/linux/poison.h: 0x100/0x122 + POISON_POINTER_DELTA) before it BUG()s — the
 // entry was already deleted; the trap is only the messenger.
-const LIST_POISON_REPORT =
+export const LIST_POISON_REPORT =
   /list_(?:del|add) corruption[,.] ([0-9a-f]+)->(next|prev) is LIST_POISON([12]) \(([0-9a-f]+)\)/;
 
 function trapVerdict(crash: Crash, insn: Instruction): Verdict {

@@ -43,7 +43,7 @@ async function decode(name: string): Promise<{ insns: Instruction[]; namer: Glob
   const sec = ds.elf.section(fn.section);
   if (!sec) throw new Error(fn.section);
   const bytes = await ds.elf.sectionDataRange(sec, Number(fn.address), Number(fn.size));
-  const insns = disassembleCode({ arch: "x86_64" }, { bytes, faultIndex: 0 });
+  const insns = disassembleCode({ arch: "x86_64", endian: "little" }, { bytes, faultIndex: 0 });
   const namer = await GlobalNamer.open(sym, fn);
   if (!namer) throw new Error("no namer");
   const ctx: GlobalContext = {

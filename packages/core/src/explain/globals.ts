@@ -181,6 +181,14 @@ export class GlobalNamer {
     return out;
   }
 
+  /** The symbol a pc-relative relocation inside the instruction at `o` (length `len`) names: a call's callee. */
+  callee(o: number, len: number): string | undefined {
+    const r = this.relocs?.find(
+      (x) => x.at > o && x.at + 4 <= o + len && (x.type === R_X86_64_PLT32 || x.type === R_X86_64_PC32),
+    );
+    return r?.symbol && r.symbol.shndx === SHN_UNDEF ? r.symbol.name : undefined;
+  }
+
   /** What element `index` of an array at `array` really is when the index is past the bound. */
   private async overrun(array: bigint, e: { size: number; count: number }, index: bigint): Promise<string | undefined> {
     if (e.count <= 0 || index < BigInt(e.count)) return undefined;

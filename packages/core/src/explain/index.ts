@@ -13,6 +13,7 @@ export {
   type StepSource,
 } from "./binary.js";
 export { explainCrash } from "./explain.js";
+export { explainListPoisonCaller } from "./listpoison.js";
 export { semanticsFor } from "./semantics/index.js";
 export type { Effect, Expr, Semantics } from "./semantics/types.js";
 export type { Access, Explanation, Step, Verdict, VerdictKind } from "./types.js";

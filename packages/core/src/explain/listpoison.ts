@@ -1,0 +1,197 @@
+/**
+ * Turns a CONFIG_DEBUG_LIST report (`list_del corruption, <entry>->next is LIST_POISON1 (…)`) and the
+ * object of the module frame that called the checker into the poisoned pointer's name in that
+ * caller's source: `it->node.next`. The kernel's message gives the entry's address; the BUG() is in
+ * vmlinux (lib/list_debug.c __list_del_entry_valid(), or __list_add_valid()), so the name comes from the
+ * caller: the call before the frame's return address passes the entry in the first argument register
+ * (x86-64 psABI §3.2.3: rdi), and rdi is followed back — across basic blocks while one definition
+ * reaches it, through copies, `lea d(r)` and `add $d` — to a variable DWARF places exactly in a
+ * register there, preferring one of the frame's own function to a parameter of an inlined list
+ * helper (`entry` of list_del()). The entry is then that variable plus a byte offset, read as a member
+ * path from DWARF (`&it->node`), and the poisoned field is that path's `next` or `prev`.
+ */
+
+import { initDisassembler } from "../disasm/capstone.js";
+import { disassembleCode } from "../disasm/code.js";
+import type { Instruction } from "../disasm/types.js";
+import { ElfDebugSections } from "../elf/debug-sections.js";
+import type { Crash } from "../oops/model.js";
+import type { DwarfSymbolizer, SymbolInfo } from "../symbolize/symbolizer.js";
+import type { BinaryExplanation, NamedVerdict } from "./binary.js";
+import { analyseFunction } from "./binary.js";
+import { LIST_POISON_REPORT } from "./explain.js";
+import { GlobalNamer } from "./globals.js";
+import { semanticsFor } from "./semantics/index.js";
+import type { Effect } from "./semantics/types.js";
+import { hx } from "./slice.js";
+import type { Explanation } from "./types.js";
+
+/** The kernel's list checkers (lib/list_debug.c, 6.1) whose report names the entry. */
+const CHECKERS = /^__list_(del_entry|add)_valid$/;
+
+/**
+ * The list-poison verdict named in the caller frame `frame`'s source (x86-64 objects), or undefined
+ * when the report, the frame or the object do not allow it.
+ */
+export async function explainListPoisonCaller(
+  crash: Crash,
+  explanation: Explanation | undefined,
+  symbolizer: DwarfSymbolizer,
+  frame: number,
+): Promise<BinaryExplanation | undefined> {
+  const lp = LIST_POISON_REPORT.exec(crash.report);
+  const f = crash.frames[frame];
+  const sem = semanticsFor("x86_64");
+  if (!lp || explanation?.verdict.kind !== "list-poison" || crash.arch !== "x86_64" || !sem) return undefined;
+  if (!f?.symbol || f.offset === undefined) return undefined;
+  const entryAddr = BigInt(`0x${lp[1]}`);
+  const field = lp[2] as "next" | "prev";
+  const poison = BigInt(`0x${lp[4]}`);
+  const ds = symbolizer.sections;
+  if (!(ds instanceof ElfDebugSections)) return undefined;
+  const cands = (await symbolizer.symbols())?.byName(f.symbol) ?? [];
+  const fn = (f.size !== undefined ? cands.find((c) => c.size === f.size) : undefined) ?? cands[0];
+  const sec = fn?.section !== undefined ? ds.elf.section(fn.section) : undefined;
+  if (!fn || !sec) return undefined;
+  const bytes = await ds.elf.sectionDataRange(sec, Number(fn.address), Number(fn.size));
+  await initDisassembler();
+  const ret = Number(f.offset);
+  const insns = disassembleCode({ arch: "x86_64", endian: "little" }, { bytes, faultIndex: 0 });
+  // The call whose return address the frame holds.
+  const k = insns.findIndex((i) => i.offset + i.bytes.length === ret);
+  const fx: Effect[] = insns.map((i) => sem.effect(i));
+  if (k < 0 || fx[k]?.control !== "call") return undefined;
+  const q = { symbol: fn.name, ...(f.size !== undefined ? { size: f.size } : {}) };
+  const pcOf = async (o: number) => (await symbolizer.resolve({ ...q, offset: BigInt(o) })).pc;
+  const callee = await calleeOf(symbolizer, fn, insns[k] as Instruction);
+  if (callee !== undefined && !CHECKERS.test(callee)) return undefined;
+
+  // Follow rdi back to a variable.
+  const an = analyseFunction(fn.name, insns, sem, (insns[k] as Instruction).offset);
+  const blockOf = (j: number) =>
+    an.blocks.findIndex((b) => b.start <= (insns[j]?.offset ?? -1) && (insns[j]?.offset ?? -1) < b.end);
+  const firstOf = (b: number) => insns.findIndex((i) => i.offset === an.blocks[b]?.start);
+  const preds = an.blocks.map((_, b) => an.blocks.flatMap((x, p) => (x.successors.includes(b) ? [p] : [])));
+  const callClob = new Set(sem.callClobbered);
+  const writes = (j: number, r: string) =>
+    (fx[j]?.writes ?? []).some((w) => w.reg === r) || (fx[j]?.control === "call" && j !== 0 && callClob.has(r));
+  /** The one definition of r reaching instruction j, or undefined (none, several, or the entry value). */
+  const uniqueDef = (r: string, j: number): number | undefined => {
+    const defs = new Set<number | "entry">();
+    const seen = new Set<number>();
+    const walk = (b: number, from: number) => {
+      for (let i = from - 1; i >= firstOf(b); i--) {
+        if (writes(i, r)) {
+          defs.add(i);
+          return;
+        }
+      }
+      if (b === 0) defs.add("entry");
+      for (const p of preds[b] ?? []) {
+        if (seen.has(p)) continue;
+        seen.add(p);
+        walk(p, firstOf(p + 1) < 0 ? insns.length : firstOf(p + 1));
+      }
+    };
+    walk(blockOf(j), j);
+    const [only] = defs;
+    return defs.size === 1 && typeof only === "number" ? only : undefined;
+  };
+
+  let reg = "rdi";
+  let at = k;
+  let add = 0n;
+  const chain: string[] = [];
+  let found: { name: string; type: string } | undefined;
+  let inlinedFallback: { name: string; type: string; add: bigint } | undefined;
+  for (let hop = 0; hop < 16 && !found; hop++) {
+    const vars = await symbolizer.variablesAt(await pcOf(insns[at]?.offset ?? 0)).catch(() => []);
+    const exact = vars.filter((v) => v.location === `DW_OP_reg${regNo(reg)} ${reg}` && v.type.trim().endsWith("*"));
+    const own = exact.find((v) => v.scope !== "inlined");
+    if (own) {
+      found = own;
+      break;
+    }
+    if (!inlinedFallback && exact[0]) inlinedFallback = { ...exact[0], add };
+    const j = uniqueDef(reg, at);
+    const w = j === undefined ? undefined : fx[j]?.writes.find((x) => x.reg === reg)?.value;
+    if (j === undefined || !w) break;
+    chain.push(`${text(insns[j])} at +${hx(BigInt(insns[j]?.offset ?? 0))}`);
+    // reg ← src, reg ← src + d (lea d(src), add $d)
+    if (w.k === "reg") reg = w.reg;
+    else if (w.k === "bin" && w.op === "add" && w.a.k === "reg" && w.b.k === "imm") {
+      add += w.b.v;
+      reg = w.a.reg;
+    } else if (w.k === "bin" && w.op === "add" && w.b.k === "reg" && w.a.k === "imm") {
+      add += w.a.v;
+      reg = w.b.reg;
+    } else break;
+    at = j;
+  }
+  const base = found ? { ...found, add } : inlinedFallback;
+  if (!base) return undefined;
+  const t = pointee(base.type);
+  if (!t) return undefined;
+  // The list_head's field: offset of `next`/`prev` in struct list_head (include/linux/types.h).
+  const fieldOff = field === "next" ? 0n : BigInt(ds.addressSize);
+  const m = await symbolizer.memberAt(t, base.add + fieldOff).catch(() => undefined);
+  if (!m?.path || m.within !== 0 || !m.path.endsWith(field)) return undefined;
+  const entryPath = m.path.slice(0, -(field.length + 1));
+  const pointer = `${base.name}->${m.path}`;
+  const callPc = await pcOf((insns[k] as Instruction).offset);
+  const frames = await symbolizer.framesAt(callPc).catch(() => []);
+  const src = frames[0];
+  const where =
+    src?.file && src.line ? ` at ${src.file}:${src.line} in ${frames.map((x) => x.function ?? "??").join(" ← ")}` : "";
+  const v: NamedVerdict = {
+    pointer,
+    pointerType: "struct list_head *",
+    text: `\`${pointer}\` = LIST_POISON${lp[3]} (${hx(poison)}): \`${entryPath ? `&${base.name}->${entryPath}` : base.name}\` = ${hx(entryAddr)}${base.add === 0n && !entryPath ? "" : ` (so \`${base.name}\` = ${hx(entryAddr - base.add)})`} is the entry ${callee ?? "the list check"}() was given by the call at ${fn.name}+${hx(BigInt((insns[k] as Instruction).offset))}${where}; it was already removed with list_del(): a double list_del(), or use after removal`,
+  };
+  if (src?.file && src.line)
+    v.source = { file: src.file, line: src.line, inlineChain: frames.map((x) => x.function ?? "??") };
+  return {
+    function: fn.name,
+    steps: [],
+    verdict: v,
+    notes: [
+      `named from the caller ${fn.name} (call-trace frame #${frame}): the pc is in ${crash.pc?.symbol ?? "vmlinux"}, which reports the entry; rdi at the call ← ${chain.join(" ← ") || "itself"}`,
+    ],
+  };
+}
+
+/** The x86-64 DWARF register number of a 64-bit register (psABI Figure 3.36), as variablesAt prints it. */
+function regNo(r: string): number {
+  return [
+    "rax",
+    "rdx",
+    "rcx",
+    "rbx",
+    "rsi",
+    "rdi",
+    "rbp",
+    "rsp",
+    "r8",
+    "r9",
+    "r10",
+    "r11",
+    "r12",
+    "r13",
+    "r14",
+    "r15",
+  ].indexOf(r);
+}
+
+function pointee(type: string): string | undefined {
+  const m = /^(.*\S)\s*\*$/.exec(type.trim());
+  return m ? (m[1] as string).replace(/^const\s+|^volatile\s+/g, "") : undefined;
+}
+
+function text(i: Instruction | undefined): string {
+  return i ? `${i.mnemonic} ${i.opStr}`.trim() : "?";
+}
+
+/** The function a call goes to: its relocation's symbol in a .ko (R_X86_64_PLT32/PC32), else undefined. */
+async function calleeOf(symbolizer: DwarfSymbolizer, fn: SymbolInfo, call: Instruction): Promise<string | undefined> {
+  return (await GlobalNamer.open(symbolizer, fn))?.callee(call.offset, call.bytes.length);
+}
