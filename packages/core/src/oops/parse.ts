@@ -295,6 +295,8 @@ class StreamingParser implements LogParser {
   private readonly crashes: Crash[] = [];
   private crashCount = 0;
   private lastCrashEnd = -1;
+  /** The last crash printed `Kernel panic - not syncing` and no boot banner has followed it yet. */
+  private dying = false;
   private finished = false;
   private bannerText: string | undefined;
   private bannerFrom = 0;
@@ -433,6 +435,14 @@ class StreamingParser implements LogParser {
       pos = le + 1;
       // A header inside the previous crash's lines (its panic echo, an aftermath) is part of it.
       if (this.base + ls < this.lastCrashEnd) continue;
+      // After a panic and before the next boot the kernel is dying: a report printed there comes from
+      // panic() itself (MIPS stops the other CPUs with smp_call_function(), which WARNs when called
+      // with interrupts off, kernel/smp.c), so it is the crash's aftermath, not another crash.
+      if (this.dying) {
+        const b = this.bannerAfter(text, Math.max(0, this.lastCrashEnd - this.base));
+        if (b < 0 || b > ls) continue;
+        this.dying = false;
+      }
       const nb = this.bannerAfter(text, le);
       const bannerLine = nb < 0 ? text.length : lineStart(text, nb);
       if (!final && bannerLine >= stop && ls + this.lookAhead > stop) {
@@ -482,6 +492,7 @@ class StreamingParser implements LogParser {
       if (this.opts.keepCrashes !== false) this.crashes.push(crash);
       this.opts.onCrash?.(crash);
       this.lastCrashEnd = this.base + end;
+      this.dying = lines.some((l) => PANIC.test(l));
       scanned = Math.max(start + 1, end);
       pos = Math.max(pos, end);
     }
@@ -559,6 +570,7 @@ class StreamingParser implements LogParser {
       const line = normaliseLine(text, s, e);
       const m = BANNER_RE.exec(line.text);
       if (m && base + s >= this.lastCrashEnd) {
+        this.dying = false;
         const cur = this.boots[this.boots.length - 1];
         const b: PendingBoot = {
           start: base + s,
