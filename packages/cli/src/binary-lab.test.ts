@@ -33,7 +33,9 @@ interface Truth {
   inline_chain: { function: string; line: number }[];
 }
 
-const cases = ["null_table", "null_table_loop_nokaslr", "uaf"].filter((c) => existsSync(join(lab, c, "truth.json")));
+const cases = ["null_table", "null_table_loop_nokaslr", "uaf", "oob", "wildcard"].filter((c) =>
+  existsSync(join(lab, c, "truth.json")),
+);
 
 describe.skipIf(cases.length === 0)("lab crashes: named verdicts against the hand-written ground truth", () => {
   it.each(cases)("%s", async (name) => {
@@ -56,5 +58,27 @@ describe.skipIf(cases.length === 0)("lab crashes: named verdicts against the han
     expect(n.source.inlineChain).toEqual(truth.inline_chain.map((f) => f.function));
     // The oops's Code: bytes come from the same module: never an unexplained mismatch.
     expect(["match", "patched"]).toContain(c.binary.codeCheck.result);
+  });
+});
+
+// The names reach every renderer: the terminal report, the Markdown report and the JSON document
+// carry truth's pointer path (and member path, when truth has one), for globals read through a
+// relocated displacement (oob, wildcard) and for the list-poison entry named in its calling frame.
+const named = ["oob", "wildcard", "list_poison"].filter((c) => existsSync(join(lab, c, "truth.json")));
+describe.skipIf(named.length === 0)("lab crashes: the named pointer in every output format", () => {
+  it.each(named)("%s", async (name) => {
+    const dir = join(lab, name);
+    const truth = JSON.parse(readFileSync(join(dir, "truth.json"), "utf8")) as Truth;
+    const want = [truth.pointer?.path, truth.member?.path].filter((x): x is string => x !== undefined);
+    expect(want.length).toBeGreaterThan(0);
+    for (const format of [[], ["--markdown"], ["--json"]]) {
+      const r = await run(["analyze", ...format, "--modules", dir, join(dir, "console.log")]);
+      expect(r.code).toBe(0);
+      // Markdown escapes `>`, `[`, `]`, `*` outside code spans; the names are in code spans
+      for (const w of want) expect(r.out, `${name} ${format.join(" ") || "terminal"}: ${w}`).toContain(w);
+    }
+    const n = JSON.parse((await run(["analyze", "--json", "--modules", dir, join(dir, "console.log")])).out).crashes[0]
+      .explanation.verdict.named;
+    expect(n.pointer).toBe(truth.pointer?.path);
   });
 });
