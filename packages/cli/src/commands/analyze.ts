@@ -15,8 +15,10 @@ import {
   type AnalyzeOptions,
   type AnalyzeStages,
   analyzeLog,
+  type CParser,
   explainListPoisonCaller,
   explainWithBinary,
+  findRootCause,
   isOopsError,
   OopsError,
   renderJSON,
@@ -28,6 +30,7 @@ import { streamText } from "../input.js";
 import type { CliIO } from "../io.js";
 import { ObjectResolver } from "../objects.js";
 import { createStreamParser, type StreamParser } from "../parse-stream.js";
+import { DirectorySourceTree, loadParser } from "../source-tree.js";
 
 export const ANALYZE_HELP = `Usage: oopscope analyze [options] [FILE...|-]
 
@@ -52,8 +55,11 @@ Options:
                      With the faulting function's object, the Code: bytes are checked
                      against it and the fault is explained over the whole function in
                      DWARF's names (variables, types, member paths, source lines)
-  --src DIR          the kernel source tree the kernel was built from (the explanation
-                     then quotes each source line)
+  --src DIR          the kernel source tree the kernel was built from: the explanation
+                     quotes each source line, and a root-cause section says where the
+                     NULL pointer is assigned (under which conditions, from which
+                     callers) and how the faulting function is registered (e.g. a
+                     packet handler whose packet_type.dev is NULL sees every device)
   -h, --help         show this help
 
 Exit status:
@@ -70,6 +76,10 @@ Examples:
       the previous boot's crash, ready for a bug report
   oopscope analyze --vmlinux vmlinux --modules /lib/modules/6.1.0-13-amd64 crash.log
       every frame with its source line, inlined frames included
+  oopscope analyze --modules lab/crashes/wildcard_table --src lab/module \\
+      lab/crashes/wildcard_table/console.log
+      with the module's source: who should have set the NULL pointer, and why the
+      handler ran anyway
   oopscope analyze --json console-*.log | jq -r '.source + ": " + (.crashes[0].title // "-")'
       one JSON line per file, then pick the first crash title of each
   zcat serial.log.gz | oopscope analyze -
@@ -284,11 +294,22 @@ export async function analyzeCommand(argv: string[], io: CliIO): Promise<number>
       return explainWithBinary(crash, instructions, explanation, sym, sourceLine ? { sourceLine } : {});
     };
   }
+  let srcTree: DirectorySourceTree | undefined;
   if (v.src !== undefined) {
-    const n =
-      "--src: gives the source text of the faulting function's lines (with --vmlinux/--modules); source-tree analysis (assignment sites, call chains) is not yet available in this build";
-    notes.push(n);
-    io.stderr.write(`oopscope analyze: note: ${n}\n`);
+    // The source stage: where the NULL pointer is assigned (and under which conditions, from which
+    // callers), how the faulting function is registered; only files that mention the names are parsed.
+    const tree = new DirectorySourceTree(v.src, io);
+    srcTree = tree;
+    if (tree.count() === 0) {
+      const n = `--src ${v.src}: no .c or .h files under it; no root cause can be read`;
+      notes.push(n);
+      io.stderr.write(`oopscope analyze: note: ${n}\n`);
+    }
+    let parser: Promise<CParser> | undefined;
+    stages.source = async (_crash, query) => {
+      parser ??= loadParser();
+      return findRootCause(await parser, tree, query);
+    };
   }
   if (files.includes("-") && io.stdin.isTTY)
     io.stderr.write("oopscope analyze: reading the log from the terminal; end it with Ctrl-D (see --help)\n");
@@ -315,5 +336,6 @@ export async function analyzeCommand(argv: string[], io: CliIO): Promise<number>
     else io.stdout.write((i ? "\n" : "") + renderTerminal(a, { color }));
   }
   await objects?.close();
+  srcTree?.finish();
   return anyBad ? 2 : anyCrash ? 0 : 1;
 }

@@ -13,6 +13,8 @@ import { explainCrash } from "../explain/explain.js";
 import type { Explanation } from "../explain/types.js";
 import type { Crash, ParsedLog } from "../oops/model.js";
 import { parseLog } from "../oops/parse.js";
+import { rootCauseQuery } from "../source/query.js";
+import type { RootCause, RootCauseQuery } from "../source/types.js";
 import type { SourceFrame, SymbolizeQuery } from "../symbolize/types.js";
 import { type Analysis, type CrashAnalysis, type FrameSource, SCHEMA_VERSION } from "./types.js";
 
@@ -36,6 +38,11 @@ export interface AnalyzeStages {
     instructions: Instruction[],
     explanation: Explanation | undefined,
   ) => Promise<BinaryExplanation | undefined>;
+  /**
+   * Read the source tree (`--src`) for the crash's root cause: the CLI supplies this with
+   * `findRootCause` over the tree's candidate files; the query comes from the stages above.
+   */
+  source?: (crash: Crash, query: RootCauseQuery) => Promise<RootCause | undefined>;
 }
 
 /** The stages `analyzeLog` runs when the caller does not replace them. */
@@ -52,7 +59,7 @@ export interface AnalyzeOptions {
   notes?: string[];
 }
 
-function note(stage: "disasm" | "explain" | "symbolize" | "binary", e: unknown) {
+function note(stage: "disasm" | "explain" | "symbolize" | "binary" | "source", e: unknown) {
   if (isOopsError(e)) return { stage, code: e.code, message: e.message };
   return { stage, code: "E_INTERNAL", message: e instanceof Error ? e.message : String(e) };
 }
@@ -121,6 +128,14 @@ async function analyzeCrash(crash: Crash, stages: AnalyzeStages): Promise<CrashA
         const n = note("symbolize", e);
         if (!out.notes.some((x) => x.stage === n.stage && x.message === n.message)) out.notes.push(n);
       }
+    }
+  }
+  if (stages.source) {
+    try {
+      const rc = await stages.source(crash, rootCauseQuery(crash, out.explanation, out.binary));
+      if (rc) out.rootCause = rc;
+    } catch (e) {
+      out.notes.push(note("source", e));
     }
   }
   return out;

@@ -11,6 +11,7 @@ import type { Instruction } from "../disasm/types.js";
 import type { BinaryExplanation, NamedStep, NamedVerdict, StepSource } from "../explain/binary.js";
 import type { Explanation } from "../explain/types.js";
 import type { Boot, Crash, Frame, Location, RebootLoop } from "../oops/model.js";
+import type { CallSite, Guard, Registration, RootCause, SourcePlace } from "../source/types.js";
 import { hex } from "../types.js";
 import type { Analysis, CrashAnalysis, FrameSource } from "./types.js";
 
@@ -256,7 +257,83 @@ export function crashToJSON(ca: CrashAnalysis): JsonObject {
     report: c.report,
   };
   if (ca.binary) out.binary = binary(ca.binary);
+  if (ca.rootCause) out.rootCause = rootCauseToJSON(ca.rootCause);
   return out;
+}
+
+function sourcePlace(p: SourcePlace): JsonObject {
+  return { file: p.file, line: p.line, function: p.function ?? null, text: p.text };
+}
+
+function guard(g: Guard): JsonObject {
+  return { kind: g.kind, text: g.text, line: g.line, binding: g.binding ?? null };
+}
+
+function registration(r: Registration): JsonObject {
+  return {
+    function: r.function,
+    stored: sourcePlace(r.stored),
+    object: r.object,
+    field: r.field,
+    struct: r.struct ?? null,
+    registeredAt: opt(r.registeredAt, sourcePlace),
+    registrar: opt(r.registrar, (g) => ({
+      call: g.call,
+      struct: g.struct,
+      scopeField: g.scopeField ?? null,
+      kindField: g.kindField ?? null,
+      cites: g.cites,
+    })),
+    scope: opt(r.scope, (sc) => ({
+      field: sc.field,
+      value: sc.value,
+      place: opt(sc.place, sourcePlace),
+      wildcard: sc.wildcard,
+      meaning: sc.meaning,
+    })),
+    kind: opt(r.kind, (k) => ({ field: k.field, value: k.value })),
+    guards: r.guards.map(guard),
+  };
+}
+
+function callSite(c: CallSite): JsonObject {
+  return {
+    place: sourcePlace(c.place),
+    callee: c.callee,
+    guards: c.guards.map(guard),
+    callers: c.callers.map(callSite),
+    registrations: c.registrations.map(registration),
+  };
+}
+
+/** The source stage's section (present only with `--src`). */
+export function rootCauseToJSON(r: RootCause): JsonObject {
+  return {
+    statement: r.statement,
+    target: opt(r.target, (t) => ({
+      kind: t.kind,
+      expression: t.expression,
+      member: t.member ?? null,
+      containers: [...(t.containers ?? [])],
+      global: t.global ?? null,
+      derivation: t.derivation.map(sourcePlace),
+    })),
+    assignments: r.assignments.map((a) => ({
+      place: sourcePlace(a.place),
+      via: a.via,
+      target: a.target,
+      value: a.value,
+      storesNull: a.storesNull,
+      matchedBy: a.matchedBy,
+      guards: a.guards.map(guard),
+      callers: a.callers.map(callSite),
+      registrations: a.registrations.map(registration),
+    })),
+    registrations: r.registrations.map(registration),
+    evidence: r.evidence.map(sourcePlace),
+    files: r.files,
+    notes: [...r.notes],
+  };
 }
 
 function boot(b: Boot): JsonObject {

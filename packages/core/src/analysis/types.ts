@@ -8,13 +8,14 @@ import type { Instruction } from "../disasm/types.js";
 import type { BinaryExplanation } from "../explain/binary.js";
 import type { Explanation } from "../explain/types.js";
 import type { Boot, Crash, RebootLoop } from "../oops/model.js";
+import type { RootCause } from "../source/types.js";
 
 /** Version of the JSON document `toJSON` produces; bump the major on any incompatible change. */
 export const SCHEMA_VERSION = "1.0";
 
 /** A stage that failed for one crash (the crash is still reported). */
 export interface StageNote {
-  stage: "disasm" | "explain" | "symbolize" | "binary";
+  stage: "disasm" | "explain" | "symbolize" | "binary" | "source";
   code: string;
   message: string;
 }
@@ -42,6 +43,11 @@ export interface CrashAnalysis {
    */
   binary?: BinaryExplanation;
   sources: FrameSource[];
+  /**
+   * With the source tree (`--src`): where the NULL pointer should have been set (assignment sites,
+   * their guards and callers), how the faulting function is registered, and the statement tying them.
+   */
+  rootCause?: RootCause;
   notes: StageNote[];
 }
 

@@ -23,6 +23,7 @@ import {
   sourceText,
   taskText,
 } from "./facts.js";
+import { rootCauseRows } from "./rootcause.js";
 
 /** Escape what would break a table cell or inline text. */
 function esc(s: string): string {
@@ -193,6 +194,14 @@ function crashSection(ca: CrashAnalysis, n: number, total: number): string[] {
       }
     }
     for (const n of b.notes) out.push(`- Note: ${esc(n)}`);
+    out.push("");
+  }
+
+  if (ca.rootCause) {
+    const rc = ca.rootCause;
+    out.push(`### Root cause (source tree, ${rc.files} file(s) parsed)`, "");
+    if (rc.statement) out.push(withCode(rc.statement), "");
+    for (const r of rootCauseRows(rc)) out.push(`${"  ".repeat(r.depth)}- **${esc(r.label)}:** ${code(r.text)}`);
     out.push("");
   }
 

@@ -22,6 +22,7 @@ import {
   sourceText,
   taskText,
 } from "./facts.js";
+import { rootCauseRows } from "./rootcause.js";
 
 export interface TerminalOptions {
   color?: boolean;
@@ -193,6 +194,14 @@ function crashSection(ca: CrashAnalysis, n: number, total: number, p: Paint): st
       }
     }
     for (const n of b.notes) out.push(`  ${label(p, "note")}${p.dim(n)}`);
+  }
+
+  if (ca.rootCause) {
+    const rc = ca.rootCause;
+    out.push("", p.bold("Root cause") + p.dim(` (source tree: ${rc.files} file(s) parsed)`));
+    if (rc.statement) out.push(`  ${p.bold(rc.statement)}`);
+    for (const r of rootCauseRows(rc))
+      out.push(`  ${"  ".repeat(r.depth)}${r.depth ? p.dim(r.label.padEnd(10)) : label(p, r.label)}${r.text}`);
   }
 
   for (const no of ca.notes) out.push(`  ${p.yellow(`note (${no.stage}):`)} ${no.message}`);

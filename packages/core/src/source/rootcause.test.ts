@@ -311,8 +311,14 @@ static int teardown(void)
       inlineChain: ["rcv"],
       trace: ["rcv"],
     });
-    // rcv is never called directly and stored nowhere: nothing to say
-    expect(rc).toBeUndefined();
+    // no NULL pointer to trace, and rcv is stored nowhere: nothing to tie, and the note says why
+    expect(rc.target).toBeUndefined();
+    expect(rc.assignments).toEqual([]);
+    expect(rc.registrations).toEqual([]);
+    expect(rc.statement).toBe("");
+    expect(rc.notes).toEqual([
+      "nothing to tie: the verdict (slab-poison) names no NULL pointer to trace; rcv is stored nowhere as a callback",
+    ]);
   });
 });
 

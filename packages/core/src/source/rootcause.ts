@@ -395,7 +395,7 @@ class RootCauseFinder {
     this.index = new SourceIndex(parser, tree);
   }
 
-  async run(): Promise<RootCause | undefined> {
+  async run(): Promise<RootCause> {
     const q = this.query;
     const chain = q.inlineChain.map(baseSymbol);
     const trace = [...new Set(q.trace.map(baseSymbol))];
@@ -414,7 +414,16 @@ class RootCauseFinder {
         if (fn !== faulting && this.index.callsOf(fn).length) continue;
         regs.push(...(await this.registrations(fn)));
       }
-      if (!target && !assignments.length && !regs.length) return undefined;
+      if (!target && !assignments.length && !regs.length) {
+        const why = pointer
+          ? `\`${pointer}\` is not traced to a member or global`
+          : `the verdict (${q.verdictKind ?? "none"}) names no NULL pointer to trace`;
+        const fn =
+          faulting && this.index.functionDefs(faulting).length
+            ? `${faulting} is stored nowhere as a callback`
+            : `no file in view defines ${faulting ?? "the faulting function"}`;
+        this.notes.push(`nothing to tie: ${why}; ${fn}`);
+      }
       const { statement, evidence } = this.statement(target, assignments, regs);
       const out: RootCause = {
         assignments,
@@ -840,7 +849,7 @@ class RootCauseFinder {
     }
     if (target) {
       const name = target.kind === "member" ? `${target.member}` : `${target.global}`;
-      const whose = target.containers?.length ? ` (${target.containers.join(", ")})` : "";
+      const whose = target.containers?.length ? ` of ${target.containers.join(" or ")}` : "";
       if (target.derivation.length)
         parts.push(
           `\`${this.query.pointer}\` is loaded from \`${target.expression}\` (${target.derivation.map(at).join(", ")}).`,
@@ -867,7 +876,9 @@ class RootCauseFinder {
             s += `, reached through \`${a.registrations[0].object}.${a.registrations[0].field}\` (${at(a.registrations[0].stored)})`;
           return s;
         });
-        parts.push(`\`${name}\`${whose} is set ${sets.length === 1 ? "only " : ""}in ${where.join("; and in ")}.`);
+        parts.push(
+          `${target.kind === "member" ? "Member " : ""}\`${name}\`${whose} is set ${sets.length === 1 ? "only " : ""}in ${where.join("; and in ")}.`,
+        );
         const conds = sets.flatMap((a) => mainGuards(a.guards));
         if (wild?.scope && conds.length)
           parts.push(
