@@ -18,6 +18,7 @@ import { cExpr } from "./cexpr.js";
 import { evalLocation, type GlobalContext, GlobalNamer, memoryVariable } from "./globals.js";
 import { semanticsFor } from "./semantics/index.js";
 import type { Semantics } from "./semantics/types.js";
+import { Slice } from "./slice.js";
 
 const root = join(__dirname, "../../../..");
 const T = join(__dirname, "../../test-data");
@@ -224,5 +225,31 @@ describe("index expressions (cexpr.ts)", () => {
     expect(other ?? "").not.toContain("%");
     // Nothing known of the load: no expression.
     expect(await cExpr({ ...c, load: async () => undefined }, "rax", k)).toBeUndefined();
+  });
+});
+
+describe("rip-relative operands (Intel SDM vol. 2 §2.2.1.6: rip is the next instruction's address)", () => {
+  it("the slice knows rip wherever the instruction's address is known, and says so", async () => {
+    const { insns } = await decode("lab_oob");
+    // lab_oob+0x13 faulted at 0xffffffffc031a013 (any address: only the differences matter)
+    const pc = 0xffffffffc031a013n;
+    const placed = disassembleCode(
+      { arch: "x86_64", endian: "little" },
+      { bytes: Uint8Array.from(insns.flatMap((i) => [...i.bytes])), faultIndex: 0x13 },
+      pc,
+    );
+    const k = placed.findIndex((i) => i.opStr.includes("(%rip)"));
+    const ins = placed[k] as Instruction;
+    const s = new Slice(
+      sem,
+      placed,
+      placed.findIndex((i) => i.faulting),
+      {},
+    );
+    // objdump: `b5: mov 0x0(%rip),%eax  # bb <lab_oob+0xb>`: the next instruction, lab_oob+0xb
+    expect(ins.offset + ins.bytes.length).toBe(0xb);
+    expect(s.before("rip", k)).toEqual({ v: pc - 0x13n + 0xbn, how: "the next instruction's address" });
+    // Without addresses (a Code: window whose pc was not printed) rip stays unknown.
+    expect(new Slice(sem, insns, insns.length - 1, {}).before("rip", k)).toBeUndefined();
   });
 });
