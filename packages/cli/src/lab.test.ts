@@ -38,7 +38,7 @@ interface Truth {
   kernel: { release: string };
   fault: { address: string | null };
   context: string;
-  pc: { symbol: string; module: string | null };
+  pc: { symbol: string | null; module: string | null };
   source: Place & { line: number };
   inline_chain: Place[];
   verdict: { kind: string; text: string };
@@ -124,8 +124,9 @@ describe.each(names)("lab crash %s", (name) => {
         expect(c.arch).toBe(truth.arch);
         expect(c.kind).toBe(truth.kind);
         // the kernel prints compiler-split parts with a suffix (__list_del_entry_valid.cold)
-        expect(c.pc.symbol.replace(/\.cold$/, "")).toBe(truth.pc.symbol);
-        expect(c.pc.module).toBe(truth.pc.module);
+        // a WARN_ON() without a register dump (MIPS) has no pc: truth says null
+        expect(c.pc?.symbol?.replace(/\.cold$/, "") ?? null).toBe(truth.pc.symbol);
+        expect(c.pc?.module ?? null).toBe(truth.pc.module);
         expect(c.fault.address).toBe(truth.fault.address);
         expect(c.modules.map((m: { name: string }) => m.name)).toContain("oopslab");
         // "task" or "irq" (wildcard's handler runs in net_rx_action's softirq)

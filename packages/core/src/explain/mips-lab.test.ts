@@ -11,7 +11,9 @@
 //   faults at 0x6b6b6b6b6b6b6b6b + 7;
 // - a soft lockup's trace starts with the watchdog's interrupt frames (… watchdog_timer_fn … handle_int)
 //   above the spinning task's (lab_lockup ← lab_write ← proc_reg_write ← vfs_write …): by syzkaller's
-//   stall rule, as for the x86-64 capture, the frame above the first anchor (vfs_write) of the task.
+//   stall rule, as for the x86-64 capture, the frame above the first anchor (vfs_write) of the task;
+// - WARN_ON() calls warn_slowpath_fmt() (no GENERIC_BUG on MIPS), so __warn() prints no registers:
+//   only `Stack :` (show_stacktrace(), arch/mips/kernel/traps.c, 16-digit words on MIPS64) and the trace.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -55,5 +57,15 @@ describe("mips64el lab captures: kinds, titles, verdicts", () => {
     const a = await analyze(readFileSync(join(lab, "mips64el-lockup", "console.log"), "utf8"));
     expect(a.crashes[0]?.crash.kind).toBe("soft-lockup");
     expect(a.crashes[0]?.crash.signature?.title).toBe("BUG: soft lockup in proc_reg_write");
+  });
+
+  it("WARN_ON without a register dump: MIPS64 from the `Stack :` words, no pc, task context", async () => {
+    const c = await first("mips64el-warn_on_nopanic");
+    expect(c.crash.arch).toBe("mips64");
+    expect(c.crash.kind).toBe("warning");
+    expect(c.crash.signature?.title).toBe("WARNING in lab_warn_on");
+    expect(c.crash.pc).toBeUndefined();
+    expect(c.crash.frames[4]?.symbol).toBe("lab_warn_on");
+    expect(c.crash.frames.every((f) => f.context === "task")).toBe(true);
   });
 });

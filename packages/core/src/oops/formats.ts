@@ -219,6 +219,9 @@ const mipsFormat = (arch: "mips32" | "mips64", digits: number): OopsFormat => ({
     { re: new RegExp(`^\\$\\s*0\\s*:\\s+[0-9a-f]{${digits}}(?:\\s|$)`), weight: 10 },
     { re: new RegExp(`^epc\\s*: [0-9a-f]{${digits}}\\b`), weight: 6 },
     { re: new RegExp(`epc == [0-9a-f]{${digits}},`), weight: 5 },
+    // show_stacktrace() (arch/mips/kernel/traps.c) prints `Stack :` and the stack's words, also for a
+    // WARN_ON() that has no register dump; their width is the word size.
+    { re: new RegExp(`^Stack : [0-9a-f]{${digits}}(?:\\s|$)`), weight: 4 },
     { re: /^(?:PrId|BadVA|Cause)\s*: [0-9a-f]{8}/, weight: 3 },
     { re: /\b(?:ret_from_irq|r4k_wait|handle_sys|plat_irq_dispatch)\b/, weight: 2 },
     { re: /Cavium Octeon|\bmips/i, weight: 1 },
