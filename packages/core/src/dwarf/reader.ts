@@ -25,6 +25,7 @@ import {
   type AttrValue,
   abbrevAt,
   childrenOf,
+  coversPc,
   forEachChild,
   readAbbrevTable,
   readAttr,
@@ -916,22 +917,34 @@ export class DwarfReader {
     const key = `${u.h.section}:${u.h.offset}`;
     if (this.subprogramMaps.has(key) || this.scannedOnce.has(key)) return (await this.subprograms(u)).find(pc);
     this.scannedOnce.add(key);
+    const pcHi = Number(pc >> 32n);
+    const pcLo = Number(pc & 0xffffffffn);
     const scan = async (parent: number): Promise<number | undefined> => {
-      const subs: number[] = [];
+      // Subprograms with low_pc/high_pc in place (nearly all) are tested as the walk meets them,
+      // without an object or a bigint; the others (range lists, indexed addresses) afterwards.
+      let hit = -1;
+      const slow: number[] = [];
       const nested: number[] = [];
       forEachChild(u, parent, (off, a) => {
-        if (a.tag === K.DW_TAG_subprogram) subs.push(off);
-        else if (a.hasChildren && CONTAINERS.has(a.tag)) nested.push(off);
+        if (a.tag === K.DW_TAG_subprogram) {
+          const covers = coversPc(u, off, pcHi, pcLo);
+          if (covers === 1) hit = off;
+          else if (covers < 0) slow.push(off);
+        } else if (a.hasChildren && CONTAINERS.has(a.tag)) nested.push(off);
         return undefined;
       });
       // When several subprograms cover the pc (assembler aliases: `__memset` and `memset` with one
       // range), the last in DIE order wins, as with llvm-symbolizer and the sorted map below.
-      let hit: number | undefined;
-      for (const off of subs) {
+      for (let k = slow.length - 1; k >= 0; k--) {
+        const off = slow[k] as number;
+        if (off < hit) break;
         const d = { unit: u, off };
-        if ((this.rangesSync(d) ?? (await this.ranges(d))).some(([lo, hi]) => pc >= lo && pc < hi)) hit = off;
+        if ((this.rangesSync(d) ?? (await this.ranges(d))).some(([lo, hi]) => pc >= lo && pc < hi)) {
+          hit = off;
+          break;
+        }
       }
-      if (hit !== undefined) return hit;
+      if (hit >= 0) return hit;
       for (const off of nested) {
         const hit = await scan(off);
         if (hit !== undefined) return hit;

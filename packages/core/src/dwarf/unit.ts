@@ -114,6 +114,12 @@ export interface Abbrev {
    * size in that layout, else -1; and its form. */
   sibAt?: number;
   sibForm?: number;
+  /** Cache of `coversPc`'s layout for one unit layout: -1 general path, 0 no range, 1 in place. */
+  pcKey?: number;
+  pcKind?: number;
+  lowAt?: number;
+  highAt?: number;
+  highForm?: number;
 }
 
 export interface AbbrevTable {
@@ -804,4 +810,128 @@ export function readSomeAttrs(
     if (w >= 0) out[w] = readForm(c, f, h, h.offset, a.consts[k]);
     else skipForm(c, f, h);
   }
+}
+
+/** `coversPc`'s layout of an abbreviation's pc attributes, cached on it per unit layout. */
+function pcLayout(a: Abbrev, h: UnitHeader): number {
+  const key = h.version * 256 + h.offsetSize * 16 + h.addressSize;
+  if (a.pcKey === key) return a.pcKind as number;
+  let hasRanges = false;
+  let lowAt = -2;
+  let lowForm = 0;
+  let highAt = -2;
+  let highForm = 0;
+  let pos = 0;
+  for (let k = 0; k < a.attrs.length; k++) {
+    const at = a.attrs[k] as number;
+    const f = a.forms[k] as number;
+    if (at === K.DW_AT_ranges) hasRanges = true;
+    else if (at === K.DW_AT_low_pc) {
+      lowAt = pos;
+      lowForm = f;
+    } else if (at === K.DW_AT_high_pc) {
+      highAt = pos;
+      highForm = f;
+    }
+    const size = formSize(f, h);
+    pos = pos < 0 || size < 0 ? -1 : pos + size;
+  }
+  const fixedHigh =
+    highForm === K.DW_FORM_addr ||
+    highForm === K.DW_FORM_data1 ||
+    highForm === K.DW_FORM_data2 ||
+    highForm === K.DW_FORM_data4 ||
+    highForm === K.DW_FORM_data8;
+  // As the reader's `rangesSync`: DW_AT_ranges needs a list; without low_pc and high_pc there is no
+  // range; otherwise in place when both sit at fixed positions in forms read here.
+  let kind: number;
+  if (hasRanges) kind = -1;
+  else if (lowAt === -2 || highAt === -2) kind = 0;
+  else if (lowAt < 0 || highAt < 0 || lowForm !== K.DW_FORM_addr || !fixedHigh) kind = -1;
+  else kind = 1;
+  a.pcKey = key;
+  a.pcKind = kind;
+  a.lowAt = lowAt;
+  a.highAt = highAt;
+  a.highForm = highForm;
+  return kind;
+}
+
+function u32At(b: Uint8Array, p: number, le: boolean): number {
+  return le
+    ? ((b[p] as number) | ((b[p + 1] as number) << 8) | ((b[p + 2] as number) << 16)) + (b[p + 3] as number) * 0x1000000
+    : (b[p] as number) * 0x1000000 +
+        (((b[p + 1] as number) << 16) | ((b[p + 2] as number) << 8) | (b[p + 3] as number));
+}
+
+/** An unsigned value of `size` bytes (1, 2, 4 or 8) at `p`, as two 32-bit halves in `out`. */
+function halves(b: Uint8Array, p: number, size: number, le: boolean, out: number[]): void {
+  if (size === 8) {
+    out[0] = u32At(b, le ? p + 4 : p, le);
+    out[1] = u32At(b, le ? p : p + 4, le);
+    return;
+  }
+  let v = 0;
+  for (let i = 0; i < size; i++) v = v * 256 + (b[le ? p + size - 1 - i : p + i] as number);
+  out[0] = 0;
+  out[1] = v;
+}
+
+const lowHalves = [0, 0];
+const highHalves = [0, 0];
+
+/**
+ * Whether the DIE at `off` covers the pc given as two 32-bit halves, decided in place — no attribute
+ * objects, no bigints — when its `DW_AT_low_pc` is `DW_FORM_addr` and its `DW_AT_high_pc` a fixed-size
+ * constant (an offset from low_pc, DWARF 4 §2.17.2) or address at fixed positions: 1 covers, 0 does
+ * not; -1 when the DIE needs the general path (`DW_AT_ranges`, indexed addresses, variable-size forms
+ * before them). A unit's first query tests every top-level subprogram this way.
+ */
+export function coversPc(u: UnitBytes, off: number, pcHi: number, pcLo: number): number {
+  const h = u.h;
+  const b = u.bytes;
+  let p = off - h.offset;
+  const b0 = b[p];
+  let code: number;
+  if (b0 !== undefined && b0 < 0x80) {
+    code = b0;
+    p += 1;
+  } else {
+    const c = new Cursor(b, u.littleEndian, h.offset, p);
+    code = ulebNum(c);
+    p = c.pos;
+  }
+  const a = abbrevOf(u.abbrevs, code);
+  if (!a) throw new OopsError("E_DWARF_ABBREV", "unknown abbreviation code", off);
+  const kind = pcLayout(a, h);
+  if (kind <= 0) return kind;
+  const lowAt = p + (a.lowAt as number);
+  const highAt = p + (a.highAt as number);
+  const hf = a.highForm as number;
+  const hs = hf === K.DW_FORM_addr ? h.addressSize : (formSize(hf, h) as number);
+  if (lowAt + h.addressSize > b.length || highAt + hs > b.length) return -1;
+  const le = u.littleEndian;
+  halves(b, lowAt, h.addressSize, le, lowHalves);
+  halves(b, highAt, hs, le, highHalves);
+  const lHi = lowHalves[0] as number;
+  const lLo = lowHalves[1] as number;
+  let eHi: number;
+  let eLo: number;
+  if (hf === K.DW_FORM_addr) {
+    eHi = highHalves[0] as number;
+    eLo = highHalves[1] as number;
+  } else {
+    // low + length, carried across the halves (a sum past 2^64 stays above every pc, as in bigints).
+    eLo = lLo + (highHalves[1] as number);
+    eHi = lHi + (highHalves[0] as number);
+    if (eLo >= 0x100000000) {
+      eLo -= 0x100000000;
+      eHi += 1;
+    }
+  }
+  // [low, end) must be non-empty, and low <= pc < end.
+  if (eHi < lHi || (eHi === lHi && eLo <= lLo)) return 0;
+  if (pcHi < lHi || (pcHi === lHi && pcLo < lLo)) return 0;
+  if (pcHi > eHi || (pcHi === eHi && pcLo >= eLo)) return 0;
+  return 1;
 }
