@@ -11,7 +11,7 @@
  */
 
 import * as K from "./constants.js";
-import type { DieRef, DwarfReader } from "./reader.js";
+import type { DieRef, DwarfReader, Unit } from "./reader.js";
 import { typeString } from "./typeinfo.js";
 import type { AttrValue } from "./unit.js";
 
@@ -54,8 +54,13 @@ const DW_OP_addrx = 0xa1;
 const DW_OP_GNU_addr_index = 0xfb;
 
 const cache = new WeakMap<DwarfReader, Promise<GlobalVariable[]>>();
+const unitCache = new WeakMap<Unit, Promise<GlobalVariable[]>>();
 
-/** Every variable with a static address in the object, sorted by address. */
+/**
+ * Every variable with a static address in the object, sorted by address. This walks every unit: for
+ * a module; for a vmlinux, whose .debug_info is hundreds of megabytes, ask one unit
+ * (`globalVariablesIn`).
+ */
 export function globalVariables(r: DwarfReader): Promise<GlobalVariable[]> {
   let p = cache.get(r);
   if (!p) {
@@ -65,12 +70,30 @@ export function globalVariables(r: DwarfReader): Promise<GlobalVariable[]> {
   return p;
 }
 
-/** The variable whose bytes hold `address`, and the offset into it; undefined when none does. */
+/** The variables with a static address that one unit defines, sorted by address. */
+export function globalVariablesIn(r: DwarfReader, u: Unit): Promise<GlobalVariable[]> {
+  let p = unitCache.get(u);
+  if (!p) {
+    p = (async () => {
+      const out: GlobalVariable[] = [];
+      await collectUnit(r, u, out);
+      return out.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+    })();
+    unitCache.set(u, p);
+  }
+  return p;
+}
+
+/**
+ * The variable whose bytes hold `address`, and the offset into it; undefined when none does. With
+ * `unit`, only that unit's variables are searched.
+ */
 export async function globalAt(
   r: DwarfReader,
   address: bigint,
+  unit?: Unit,
 ): Promise<{ variable: GlobalVariable; offset: number } | undefined> {
-  const all = await globalVariables(r);
+  const all = unit ? await globalVariablesIn(r, unit) : await globalVariables(r);
   // The last variable starting at or below the address (sorted), then earlier ones that may still
   // cover it (a zero-size declaration does not).
   let lo = 0;
@@ -161,7 +184,13 @@ export async function globalPath(r: DwarfReader, v: GlobalVariable, offset: numb
 
 async function collect(r: DwarfReader): Promise<GlobalVariable[]> {
   const out: GlobalVariable[] = [];
-  for await (const u of r.allUnits()) {
+  for await (const u of r.allUnits()) await collectUnit(r, u, out);
+  out.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  return out;
+}
+
+async function collectUnit(r: DwarfReader, u: Unit, out: GlobalVariable[]): Promise<void> {
+  {
     const root: DieRef = { unit: u, off: u.h.dieOffset };
     const walk = async (d: DieRef, depth: number): Promise<void> => {
       for (const c of r.children(d)) {
@@ -180,8 +209,6 @@ async function collect(r: DwarfReader): Promise<GlobalVariable[]> {
     };
     await walk(root, 0);
   }
-  out.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
-  return out;
 }
 
 async function variable(r: DwarfReader, d: DieRef): Promise<GlobalVariable | undefined> {

@@ -16,6 +16,7 @@
 
 import type { Instruction, MemOperand } from "../disasm/types.js";
 import { globalAt, globalPath } from "../dwarf/globals.js";
+import type { Unit } from "../dwarf/reader.js";
 import { EM_X86_64, ET_REL, SHF_WRITE, SHN_UNDEF, SHT_NOBITS } from "../elf/constants.js";
 import { ElfDebugSections } from "../elf/debug-sections.js";
 import type { ElfFile, ElfSection } from "../elf/file.js";
@@ -118,7 +119,9 @@ export class GlobalNamer {
     const target = this.target(o, ins.bytes.length, mem);
     if (!target) return undefined;
     const r = this.symbolizer.reader;
-    const hit = await globalAt(r, target.address);
+    const unit = await this.scope();
+    if (!this.relocs && !unit) return undefined; // never a walk of all of a vmlinux's units
+    const hit = await globalAt(r, target.address, unit);
     if (!hit) return undefined;
     const steps = await globalPath(r, hit.variable, hit.offset);
     if (!mem.index) {
@@ -181,6 +184,16 @@ export class GlobalNamer {
     return out;
   }
 
+  /**
+   * Where globals are looked up: every unit of a relocatable object (a module is small); in a linked
+   * object (vmlinux) only the function's own unit, whose file-scope statics are what its code reads.
+   */
+  private scope(): Promise<Unit | undefined> {
+    if (!this.relocs) this.unit ??= this.symbolizer.unitAt(this.fn.address);
+    return this.unit ?? Promise.resolve(undefined);
+  }
+  private unit: Promise<Unit | undefined> | undefined;
+
   /** The symbol a pc-relative relocation inside the instruction at `o` (length `len`) names: a call's callee. */
   callee(o: number, len: number): string | undefined {
     const r = this.relocs?.find(
@@ -193,7 +206,8 @@ export class GlobalNamer {
   private async overrun(array: bigint, e: { size: number; count: number }, index: bigint): Promise<string | undefined> {
     if (e.count <= 0 || index < BigInt(e.count)) return undefined;
     const r = this.symbolizer.reader;
-    const at = await globalAt(r, array + index * BigInt(e.size));
+    const unit = await this.scope();
+    const at = !this.relocs && !unit ? undefined : await globalAt(r, array + index * BigInt(e.size), unit);
     if (!at) return "memory after the array";
     return (await globalPath(r, at.variable, at.offset)).pop()?.path ?? at.variable.name;
   }
