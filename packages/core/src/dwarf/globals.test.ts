@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { bytesSource } from "../binary/source.js";
 import { openElfSymbolizer } from "../symbolize/elf.js";
-import { globalAt, globalNamed, globalPath, globalVariables } from "./globals.js";
+import { globalAt, globalNamed, globalPath, globalVariables, globalVariablesIn } from "./globals.js";
 
 const root = join(__dirname, "../../../..");
 const golden = JSON.parse(
@@ -91,5 +91,24 @@ describe("global variables of the lab module against gdb", () => {
     // one past the array (slot[4]) is the next member, magic, not an element
     const past = await globalPath(r, v, 0x20);
     expect(past.map((s) => s.path)).toEqual(["lab_ring0", "lab_ring0.magic"]);
+  });
+});
+
+describe("lookup within one unit (what a vmlinux gets: its function's unit, not all of them)", () => {
+  it("oopslab.c's unit has lab_ring0 but not __this_module, which the module's .mod.c unit defines", async () => {
+    const s = await sym;
+    const r = s.reader;
+    const pc = (await s.resolve({ symbol: "lab_oob", offset: 0n })).pc;
+    const unit = await s.unitAt(pc);
+    if (!unit) throw new Error("no unit at lab_oob");
+    const ring = golden.variables.find((v) => v.name === "lab_ring0");
+    const mod = golden.variables.find((v) => v.name === "__this_module");
+    if (!ring || !mod) throw new Error("gdb answers");
+    expect((await globalAt(r, BigInt(ring.address), unit))?.variable.name).toBe("lab_ring0");
+    expect(await globalAt(r, BigInt(mod.address), unit)).toBeUndefined();
+    expect((await globalAt(r, BigInt(mod.address)))?.variable.name).toBe("__this_module");
+    const inUnit = (await globalVariablesIn(r, unit)).map((v) => v.name);
+    expect(inUnit).toContain("lab_ports");
+    expect(inUnit.length).toBeLessThan((await globalVariables(r)).length);
   });
 });
