@@ -4,11 +4,13 @@
  * lab/module` in-process, and the root-cause section is checked against it: the faulting handler's
  * registration (where it is stored, the registering call, the scope member's value and that it is a
  * wildcard), what was NULL, and every non-NULL assignment of it with its function, guard and caller.
- * The terminal and Markdown reports must carry the same statement.
+ * The JSON must validate against docs/analysis.schema.json, and the terminal and Markdown reports
+ * must carry the same statement.
  */
 
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { checkSchema, type SchemaNode } from "@oopscope/core";
 import { describe, expect, it } from "vitest";
 import type { CliIO } from "./io.js";
 import { main } from "./main.js";
@@ -16,6 +18,7 @@ import { main } from "./main.js";
 const root = join(import.meta.dirname, "../../..");
 const crashes = join(root, "lab/crashes");
 const src = "lab/module";
+const schema = JSON.parse(readFileSync(join(root, "docs/analysis.schema.json"), "utf8")) as SchemaNode;
 
 interface TruthRootCause {
   target: { kind: "member" | "global"; member?: string; container?: string; global?: string };
@@ -86,7 +89,9 @@ describe.each(names)("lab crash %s with --src lab/module", (name) => {
   const rootCause = async () => {
     const { code, out } = await json;
     expect(code).toBe(0);
-    const rc = JSON.parse(out).crashes[0].rootCause;
+    const doc = JSON.parse(out);
+    expect(checkSchema(doc, schema)).toEqual([]);
+    const rc = doc.crashes[0].rootCause;
     expect(rc).toBeTruthy();
     return rc;
   };

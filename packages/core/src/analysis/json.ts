@@ -300,6 +300,7 @@ function callSite(c: CallSite): JsonObject {
   return {
     place: sourcePlace(c.place),
     callee: c.callee,
+    arguments: [...c.arguments],
     guards: c.guards.map(guard),
     callers: c.callers.map(callSite),
     registrations: c.registrations.map(registration),

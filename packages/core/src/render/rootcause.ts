@@ -5,6 +5,7 @@
  * file:line, indented by how far up the call chain it is.
  */
 
+import { member } from "../source/rootcause.js";
 import type { CallSite, Guard, Registration, RootCause, SourcePlace } from "../source/types.js";
 
 export interface RootCauseRow {
@@ -21,7 +22,7 @@ const guardText = (g: Guard) =>
 
 function registrationRows(r: Registration, depth: number, label = "callback"): RootCauseRow[] {
   const rows: RootCauseRow[] = [
-    { label, text: `${r.function} stored in ${r.object}.${r.field} at ${at(r.stored)}: ${r.stored.text}`, depth },
+    { label, text: `${r.function} stored in ${member(r, r.field)} at ${at(r.stored)}: ${r.stored.text}`, depth },
   ];
   if (r.registeredAt)
     rows.push({
@@ -32,7 +33,7 @@ function registrationRows(r: Registration, depth: number, label = "callback"): R
   if (r.scope)
     rows.push({
       label: "scope",
-      text: `${r.object}.${r.scope.field} = ${r.scope.value}${r.scope.place ? ` at ${at(r.scope.place)}` : ""}: ${r.scope.meaning}`,
+      text: `${member(r, r.scope.field)} = ${r.scope.value}${r.scope.place ? ` at ${at(r.scope.place)}` : ""}: ${r.scope.meaning}`,
       depth: depth + 1,
     });
   for (const g of r.guards) rows.push({ label: "guard", text: guardText(g), depth: depth + 1 });

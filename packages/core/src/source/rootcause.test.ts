@@ -127,13 +127,14 @@ describe("findRootCause: the seed's shape", () => {
     expect(a.guards).toEqual([
       { kind: "early-exit", text: "tbl", line: line(ALB, "assign") - 2, binding: "tbl = kmalloc(16 * sizeof(*tbl))" },
     ]);
-    expect(a.callers.map((c) => [c.place.function, c.place.line, c.guards.map((g) => g.text)])).toEqual([
-      ["alb_init", line(ALB, "call1"), ["rlb_enabled"]],
+    expect(a.callers.map((c) => [c.place.function, c.place.line, c.guards.map((g) => g.text), c.arguments])).toEqual([
+      ["alb_init", line(ALB, "call1"), ["rlb_enabled"], []],
     ]);
     const up = a.callers[0]!.callers;
-    expect(up.map((c) => [c.place.function, c.place.line, c.guards.map((g) => [g.kind, g.text])])).toEqual([
-      ["dev_open", line(ALB, "call2"), [["case", "bond->mode == MODE_ALB"]]],
-    ]);
+    // alb_init's guard tests its parameter rlb_enabled: the call says what it passes
+    expect(up.map((c) => [c.place.function, c.place.line, c.guards.map((g) => [g.kind, g.text]), c.arguments])).toEqual(
+      [["dev_open", line(ALB, "call2"), [["case", "bond->mode == MODE_ALB"]], ["rlb_enabled = 1"]]],
+    );
     // dev_open is never called directly: reached through the ops table
     expect(up[0]!.registrations.map((r) => [r.object, r.field, r.stored.line])).toEqual([
       ["ops", "open", line(ALB, "ops")],

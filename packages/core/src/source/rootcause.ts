@@ -101,6 +101,16 @@ function functionName(def: Node): string | undefined {
   return id?.type === "identifier" ? id.text : undefined;
 }
 
+/** A function definition's parameter names, in order ("" for an unnamed one). */
+function parameterNames(def: Node): string[] {
+  let d = def.childForFieldName("declarator");
+  while (d && d.type !== "function_declarator") d = d.childForFieldName("declarator");
+  const params = d?.childForFieldName("parameters")?.namedChildren ?? [];
+  return params
+    .filter((p): p is Node => p?.type === "parameter_declaration")
+    .map((p) => declared(p.childForFieldName("declarator")).name ?? "");
+}
+
 function enclosingFunction(n: Node): Node | undefined {
   for (let p = n.parent; p; p = p.parent) if (p.type === "function_definition") return p;
   return undefined;
@@ -556,7 +566,7 @@ class RootCauseFinder {
         registrations: [],
       };
       if (name) {
-        a.callers = await this.callers(name, CALLER_DEPTH, new Set([name]));
+        a.callers = await this.callers(name, CALLER_DEPTH, new Set([name]), a.guards);
         if (!a.callers.length) a.registrations = await this.registrations(name);
       }
       out.push(a);
@@ -641,16 +651,23 @@ class RootCauseFinder {
   }
 
   /** Direct callers of `name`, with their guards, `depth` levels up. */
-  private async callers(name: string, depth: number, seen: Set<string>): Promise<CallSite[]> {
+  private async callers(name: string, depth: number, seen: Set<string>, inner: Guard[]): Promise<CallSite[]> {
     if (depth <= 0) return [];
     await this.index.need([name]);
+    // parameters of `name` its guards test (`if (rlb_enabled)`): each call site says what it passes
+    const def = this.index.functionDefs(name)[0];
+    const tested = (def ? parameterNames(def.node) : [])
+      .map((p, i) => ({ p, i }))
+      .filter(({ p }) => p && inner.some((g) => new RegExp(`\\b${p}\\b`).test(g.text)));
     const out: CallSite[] = [];
     for (const at of this.index.callsOf(name).slice(0, MAX_CALL_SITES)) {
       const fn = enclosingFunction(at.node);
       const caller = fn ? functionName(fn) : undefined;
+      const args = at.node.childForFieldName("arguments")?.namedChildren ?? [];
       const site: CallSite = {
         place: this.index.place(at),
         callee: name,
+        arguments: tested.flatMap(({ p, i }) => (args[i] ? [`${p} = ${collapse(args[i].text)}`] : [])),
         guards: this.bind(guardsOf(at.node, fn), at),
         callers: [],
         registrations: [],
@@ -658,7 +675,7 @@ class RootCauseFinder {
       if (caller && !seen.has(caller)) {
         await this.index.need([caller]);
         if (this.index.callsOf(caller).length)
-          site.callers = await this.callers(caller, depth - 1, new Set(seen).add(caller));
+          site.callers = await this.callers(caller, depth - 1, new Set(seen).add(caller), site.guards);
         else site.registrations = await this.registrations(caller);
       }
       out.push(site);
@@ -837,13 +854,12 @@ class RootCauseFinder {
     const shown = wild ?? regs[0];
     if (shown) {
       const r = shown;
-      const obj = /^\w+$/.test(r.object) ? r.object : `(${r.object})`;
-      let s = `\`${r.function}\` is stored in \`${obj}.${r.field}\` (${at(r.stored)})`;
+      let s = `\`${r.function}\` is stored in \`${member(r, r.field)}\` (${at(r.stored)})`;
       if (r.registeredAt)
         s += ` and registered by \`${r.registeredAt.text.replace(/;$/, "")}\` (${at(r.registeredAt)})`;
       if (r.scope) {
         const v = r.scope.value === "unset" ? "unset" : `\`${r.scope.value}\``;
-        s += ` with \`${obj}.${r.scope.field}\` ${v}${r.scope.place ? ` (${at(r.scope.place)})` : ""}: ${r.scope.meaning}`;
+        s += ` with \`${member(r, r.scope.field)}\` ${v}${r.scope.place ? ` (${at(r.scope.place)})` : ""}: ${r.scope.meaning}`;
       } else if (r.registrar) s += `: ${r.registrar.nullMeans}`;
       parts.push(`${s}.`);
     }
@@ -863,10 +879,12 @@ class RootCauseFinder {
       } else {
         const where = sets.map((a) => {
           let s = `${fnAt(a.place)}${under(a.guards)}`;
+          const withArgs = (c: CallSite) =>
+            c.arguments.length ? ` with ${c.arguments.map((x) => `\`${x}\``).join(", ")}` : "";
           const up = a.callers.slice(0, 2).map((c) => {
-            let t = `${fnAt(c.place)}${under(c.guards)}`;
+            let t = `${fnAt(c.place)}${withArgs(c)}${under(c.guards)}`;
             const up2 = c.callers[0];
-            if (up2) t += `, called from ${fnAt(up2.place)}${under(up2.guards)}`;
+            if (up2) t += `, called from ${fnAt(up2.place)}${withArgs(up2)}${under(up2.guards)}`;
             const reg = (up2 ?? c).registrations[0];
             if (reg) t += `, reached through \`${reg.object}.${reg.field}\` (${at(reg.stored)})`;
             return t;
@@ -879,10 +897,16 @@ class RootCauseFinder {
         parts.push(
           `${target.kind === "member" ? "Member " : ""}\`${name}\`${whose} is set ${sets.length === 1 ? "only " : ""}in ${where.join("; and in ")}.`,
         );
-        const conds = sets.flatMap((a) => mainGuards(a.guards));
+        // the conditions on the way: the assignment's own, else those of its first chain of callers
+        const conds = sets.flatMap((a) => {
+          const own = mainGuards(a.guards);
+          if (own.length) return own;
+          const c = a.callers[0];
+          return c ? [...mainGuards(c.guards), ...(c.callers[0] ? mainGuards(c.callers[0].guards) : [])] : [];
+        });
         if (wild?.scope && conds.length)
           parts.push(
-            `So wherever ${conds.map((g) => `\`${g.text}\``).join(" or ")} does not hold, \`${this.query.pointer}\` stays NULL, yet \`${wild.function}\` runs there too: its registration is not limited to where it was set up (\`${wild.object}.${wild.scope.field}\` ${wild.scope.value === "unset" ? "unset" : wild.scope.value}).`,
+            `So unless ${conds.map((g) => `\`${g.text}\``).join(" and ")} ${conds.length > 1 ? "hold" : "holds"}, \`${this.query.pointer}\` stays NULL; yet \`${wild.function}\` runs there too, since its registration is not limited to where it was set up (\`${member(wild, wild.scope.field)}\` ${wild.scope.value === "unset" ? "unset" : wild.scope.value}).`,
           );
       }
     }
@@ -893,6 +917,12 @@ class RootCauseFinder {
     });
     return { statement: parts.join(" "), evidence: ev };
   }
+}
+
+/** `object->field` when the object is stored through a pointer (`pk_type->func = …`), else `object.field`. */
+export function member(r: Registration, field: string): string {
+  const obj = /^\w+$/.test(r.object) ? r.object : `(${r.object})`;
+  return `${obj}${r.stored.text.includes(`${r.object}->`) ? "->" : "."}${field}`;
 }
 
 /**

@@ -37,6 +37,8 @@ export interface CallSite {
   place: SourcePlace;
   /** The function called at `place`. */
   callee: string;
+  /** What this call passes for the callee's parameters that its guards test (`rlb_enabled = bond->mode == BOND_MODE_ALB`). */
+  arguments: string[];
   guards: Guard[];
   /** Callers of `place.function`, one level further up (empty at the depth limit). */
   callers: CallSite[];
