@@ -33,11 +33,33 @@ import type {
   SourceTree,
 } from "./types.js";
 
-interface Parsed {
-  path: string;
-  tree: Tree;
-  lines: string[];
+/** A file in view: its text, parsed on first use (most candidate files are never parsed). */
+class Parsed {
+  private t?: Tree;
+  constructor(
+    readonly path: string,
+    readonly text: string,
+    private readonly parser: CParser,
+  ) {}
+  get tree(): Tree {
+    this.t ??= this.parser.parse(this.text);
+    return this.t;
+  }
+  get parsed(): boolean {
+    return this.t !== undefined;
+  }
+  close(): void {
+    this.t?.delete();
+  }
 }
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** A word as a regular expression (`\bname\b`). */
+const word = (w: string) => new RegExp(`\\b${escapeRe(w)}\\b`);
+/** An assignment or designated initialiser of a member: `->m =`, `.m =` (not `==`). */
+const memberStore = (m: string) => new RegExp(`(?:->|\\.)\\s*${escapeRe(m)}\\s*(?:\\[[^\\]]*\\]\\s*)*=(?!=)`);
+/** A member declaration: `m;`, `*m;`, `m[N];`, `m:3;`, `m,`. */
+const memberDecl = (m: string) => new RegExp(`\\b${escapeRe(m)}\\s*(?:\\[[^\\]]*\\]\\s*)*[;,:]`);
 
 /** A node and the file it is in. */
 interface At {
@@ -217,12 +239,32 @@ export function guardsOf(n: Node, fn: Node | undefined): Guard[] {
   return out;
 }
 
-/** The analysis over the files parsed so far; `need` asks the tree for more. */
+/** member → type text of a struct definition's body (undefined for a forward declaration). */
+function fieldsOfBody(node: Node): Map<string, string> | undefined {
+  const body = node.childForFieldName("body");
+  if (!body) return undefined;
+  const fields = new Map<string, string>();
+  for (const fd of body.namedChildren) {
+    if (fd?.type !== "field_declaration") continue;
+    const t = fd.childForFieldName("type");
+    for (const d of fd.childrenForFieldName("declarator")) {
+      const { name: f, pointers } = declared(d);
+      if (f) fields.set(f, typeText(t, pointers));
+    }
+  }
+  return fields;
+}
+
+/**
+ * The files in view; `need` asks the tree for more. Every query names the text a file must match to
+ * matter (a word, a member store), so only those files are parsed and walked: a member as common as
+ * `table` is in hundreds of headers, and walking all their identifiers would dwarf the rest.
+ */
 class SourceIndex {
   readonly files = new Map<string, Parsed>();
   private asked = new Set<string>();
-  private structCache?: Map<string, Map<string, string>>;
   private nodeCache = new Map<string, At[]>();
+  private structCache = new Map<string, Map<string, string> | undefined>();
 
   constructor(
     private readonly parser: CParser,
@@ -235,24 +277,35 @@ class SourceIndex {
     for (const id of fresh) this.asked.add(id);
     for (const f of await this.tree.files(fresh)) {
       if (this.files.has(f.path)) continue;
-      this.files.set(f.path, { path: f.path, tree: this.parser.parse(f.text), lines: f.text.split("\n") });
-      this.structCache = undefined;
+      this.files.set(f.path, new Parsed(f.path, f.text, this.parser));
       this.nodeCache.clear();
+      this.structCache.clear();
     }
   }
 
   close(): void {
-    for (const f of this.files.values()) f.tree.delete();
+    for (const f of this.files.values()) f.close();
   }
 
-  /** Every node of a type in the files parsed so far (cached until more files arrive). */
-  all(type: string): At[] {
-    let out = this.nodeCache.get(type);
+  /** Files parsed (not merely in view). */
+  get parsedCount(): number {
+    let n = 0;
+    for (const f of this.files.values()) if (f.parsed) n++;
+    return n;
+  }
+
+  /** Every node of a type in the files whose text matches `filter` (a word, or a pattern). */
+  all(type: string, filter: string | RegExp): At[] {
+    const re = typeof filter === "string" ? word(filter) : filter;
+    const key = `${type}\0${re.source}`;
+    let out = this.nodeCache.get(key);
     if (!out) {
       out = [];
-      for (const file of this.files.values())
+      for (const file of this.files.values()) {
+        if (!re.test(file.text)) continue;
         for (const node of file.tree.rootNode.descendantsOfType(type)) if (node) out.push({ file, node });
-      this.nodeCache.set(type, out);
+      }
+      this.nodeCache.set(key, out);
     }
     return out;
   }
@@ -266,29 +319,33 @@ class SourceIndex {
   }
 
   functionDefs(name: string): At[] {
-    return this.all("function_definition").filter((d) => functionName(d.node) === name);
+    return this.all("function_definition", name).filter((d) => functionName(d.node) === name);
   }
 
-  /** struct name → member → type text (`struct lab_client *`), from every struct definition in view. */
-  structs(): Map<string, Map<string, string>> {
-    if (this.structCache) return this.structCache;
-    const out = new Map<string, Map<string, string>>();
-    for (const { node } of this.all("struct_specifier")) {
-      const name = node.childForFieldName("name")?.text;
-      const body = node.childForFieldName("body");
-      if (!name || !body) continue;
-      const fields = out.get(name) ?? new Map<string, string>();
-      for (const fd of body.namedChildren) {
-        if (fd?.type !== "field_declaration") continue;
-        const t = fd.childForFieldName("type");
-        for (const d of fd.childrenForFieldName("declarator")) {
-          const { name: f, pointers } = declared(d);
-          if (f) fields.set(f, typeText(t, pointers));
-        }
-      }
-      out.set(name, fields);
+  /** member → type text (`struct lab_client *`) of `struct name`, from its definition in view. */
+  fieldsOf(name: string): Map<string, string> | undefined {
+    if (this.structCache.has(name)) return this.structCache.get(name);
+    let out: Map<string, string> | undefined;
+    for (const { node } of this.all(
+      "struct_specifier",
+      new RegExp(`\\b(?:struct|union)\\s+${escapeRe(name)}\\s*\\{`),
+    )) {
+      if (node.childForFieldName("name")?.text !== name) continue;
+      const fields = fieldsOfBody(node);
+      if (fields) out = new Map([...(out ?? []), ...fields]);
     }
-    this.structCache = out;
+    this.structCache.set(name, out);
+    return out;
+  }
+
+  /** Every struct in view that declares `member`, with the member's type. */
+  structsWith(member: string, filter: RegExp = memberDecl(member)): { struct: string; type: string }[] {
+    const out: { struct: string; type: string }[] = [];
+    for (const { node } of this.all("struct_specifier", filter)) {
+      const name = node.childForFieldName("name")?.text;
+      const type = name ? fieldsOfBody(node)?.get(member) : undefined;
+      if (name && type && !out.some((o) => o.struct === name)) out.push({ struct: name, type });
+    }
     return out;
   }
 
@@ -298,7 +355,9 @@ class SourceIndex {
     const scopes: At[] = [];
     if (fn) scopes.push({ file: at.file, node: fn });
     scopes.push({ file: at.file, node: at.file.tree.rootNode });
-    for (const f of this.files.values()) if (f !== at.file) scopes.push({ file: f, node: f.tree.rootNode });
+    const re = word(name);
+    for (const f of this.files.values())
+      if (f !== at.file && re.test(f.text)) scopes.push({ file: f, node: f.tree.rootNode });
     for (const scope of scopes) {
       const fileScope = scope.node.type === "translation_unit";
       for (const d of scope.node.descendantsOfType(["declaration", "parameter_declaration"])) {
@@ -337,7 +396,7 @@ class SourceIndex {
         const base = e.childForFieldName("argument");
         const field = e.childForFieldName("field")?.text;
         const s = base ? this.structOf(base, at, depth + 1) : undefined;
-        const t = s && field ? this.structs().get(s)?.get(field) : undefined;
+        const t = s && field ? this.fieldsOf(s)?.get(field) : undefined;
         return t ? /^(?:struct|union)\s+(\w+)/.exec(t)?.[1] : undefined;
       }
       case "cast_expression":
@@ -351,7 +410,7 @@ class SourceIndex {
   callsOf(name: string): At[] {
     const defs = this.functionDefs(name);
     const onlyIn = defs.length && defs.every((d) => isStatic(d.node)) ? new Set(defs.map((d) => d.file)) : undefined;
-    return this.all("call_expression").filter(
+    return this.all("call_expression", name).filter(
       (c) => c.node.childForFieldName("function")?.text === name && (!onlyIn || onlyIn.has(c.file)),
     );
   }
@@ -440,7 +499,7 @@ class RootCauseFinder {
         registrations: regs,
         statement,
         evidence,
-        files: this.index.files.size,
+        files: this.index.parsedCount,
         notes: this.notes,
       };
       if (target) out.target = target;
@@ -546,10 +605,15 @@ class RootCauseFinder {
 
   /** Structs declaring `member`, narrowed to those whose member has the verdict's pointer type. */
   private containers(member: string): string[] {
-    const all = [...this.index.structs()].filter(([, fields]) => fields.has(member));
     const want = this.query.pointerType ? normType(this.query.pointerType) : undefined;
-    const typed = want ? all.filter(([, f]) => normType(f.get(member) ?? "") === want) : [];
-    return (typed.length ? typed : all).map(([s]) => `struct ${s}`);
+    // with the pointer's type, only files declaring `<type> … member` need parsing
+    const base = this.query.pointerType ? /(\w+)\W*$/.exec(this.query.pointerType.replace(/\*/g, " "))?.[1] : undefined;
+    if (want && base) {
+      const re = new RegExp(`\\b${escapeRe(base)}\\b[^;{}]*\\b${escapeRe(member)}\\s*(?:\\[[^\\]]*\\]\\s*)*[;,:]`);
+      const typed = this.index.structsWith(member, re).filter((s) => normType(s.type) === want);
+      if (typed.length) return typed.map((s) => `struct ${s.struct}`);
+    }
+    return this.index.structsWith(member).map((s) => `struct ${s.struct}`);
   }
 
   private async assignments(t: SourceTarget): Promise<AssignmentSite[]> {
@@ -572,7 +636,7 @@ class RootCauseFinder {
       out.push(a);
     };
     if (t.kind === "member" && t.member) {
-      for (const at of this.index.all("assignment_expression")) {
+      for (const at of this.index.all("assignment_expression", memberStore(t.member))) {
         const left = at.node.childForFieldName("left");
         if (left?.type !== "field_expression" || left.childForFieldName("field")?.text !== t.member) continue;
         const base = left.childForFieldName("argument");
@@ -587,7 +651,7 @@ class RootCauseFinder {
           matchedBy: s ? "type" : "name",
         });
       }
-      for (const at of this.index.all("initializer_pair")) {
+      for (const at of this.index.all("initializer_pair", memberStore(t.member))) {
         const des = at.node.childForFieldName("designator");
         if (des?.type !== "field_designator" || des.namedChildren[0]?.text !== t.member) continue;
         const s = this.initializedStruct(at);
@@ -602,7 +666,7 @@ class RootCauseFinder {
         });
       }
     } else if (t.kind === "global" && t.global) {
-      for (const at of this.index.all("assignment_expression")) {
+      for (const at of this.index.all("assignment_expression", t.global)) {
         let left = at.node.childForFieldName("left");
         while (left?.type === "subscript_expression") left = left.childForFieldName("argument");
         if (left?.type !== "identifier" || left.text !== t.global) continue;
@@ -618,7 +682,7 @@ class RootCauseFinder {
           matchedBy: "name",
         });
       }
-      for (const at of this.index.all("declaration")) {
+      for (const at of this.index.all("declaration", t.global)) {
         if (at.node.parent?.type !== "translation_unit") continue;
         for (const d of at.node.childrenForFieldName("declarator")) {
           const init = d?.type === "init_declarator" ? d.childForFieldName("value") : null;
@@ -696,7 +760,7 @@ class RootCauseFinder {
   private async findRegistrations(fn: string): Promise<Registration[]> {
     await this.index.need([fn]);
     const out: Registration[] = [];
-    for (const at of this.index.all("identifier")) {
+    for (const at of this.index.all("identifier", fn)) {
       if (at.node.text !== fn) continue;
       const p = at.node.parent;
       if (!p) continue;
@@ -755,9 +819,9 @@ class RootCauseFinder {
     const local = enclosingFunction(stored.node);
     // a file-scope object is registered anywhere in its file (static) or the tree; a local one in its function
     await this.index.need([reg.object.replace(/\W.*$/, "")]);
-    const scopes: Node[] = local ? [local] : [...this.index.files.values()].map((f) => f.tree.rootNode);
+    const scopes: Node[] = local ? [local] : [];
     let found: At | undefined;
-    for (const at of this.index.all("call_expression")) {
+    for (const at of this.index.all("call_expression", reg.object.replace(/\W.*$/, ""))) {
       if (
         local &&
         !scopes.some(
@@ -792,7 +856,7 @@ class RootCauseFinder {
         }
       }
       // an assignment `object->field = v` / `object.field = v` (in the same function for a local object)
-      for (const at of this.index.all("assignment_expression")) {
+      for (const at of this.index.all("assignment_expression", memberStore(field))) {
         const left = at.node.childForFieldName("left");
         if (left?.type !== "field_expression" || left.childForFieldName("field")?.text !== field) continue;
         if (collapse(left.childForFieldName("argument")?.text ?? "") !== reg.object) continue;
