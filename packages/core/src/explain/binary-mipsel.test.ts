@@ -39,7 +39,10 @@ describe("mips64el: the Code: window in the object's byte order", () => {
   it("the oops says no byte order; the little-endian object's bytes match the window and the verdict is named", async () => {
     const { a, b } = await run(log);
     expect(a.crash.arch).toBe("mips64");
-    expect(a.crash.endianEvidence).toBe("default");
+    // the parser had no evidence; the object's ELF header settles it, and the crash now says so
+    expect(a.crash.endian).toBe("little");
+    expect(a.crash.endianEvidence).toBe("the object's ELF header");
+    expect(Buffer.from(a.crash.code?.bytes.subarray(12, 16) ?? []).toString("hex")).toBe("0e004590");
     expect(b?.notes.some((n) => n.includes("little-endian, the object's"))).toBe(true);
     expect(b?.codeCheck?.result).toBe("match");
     expect(b?.verdict?.pointer).toBe("bond->alb.table");

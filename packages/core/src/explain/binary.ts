@@ -171,10 +171,15 @@ export async function explainWithBinary(
   const off = Number(pc.offset);
   const out: BinaryExplanation = { function: fn, steps: [], notes: [] };
   const crash = inObjectByteOrder(printed, symbolizer);
-  if (crash !== printed)
+  if (crash !== printed) {
     out.notes.push(
       `the oops does not say the CPU's byte order: the Code: words are taken as ${crash.endian}-endian, the object's (ELF header)`,
     );
+    // The object settled it: the crash says so from here on (renderers, JSON), its window in that order.
+    printed.endian = crash.endian;
+    printed.endianEvidence = crash.endianEvidence;
+    if (crash.code) printed.code = crash.code;
+  }
   let window = codeWindow;
   let explanation = codeExplanation;
   const q = { symbol: fn, ...(pc.size !== undefined ? { size: pc.size } : {}) };
