@@ -835,11 +835,11 @@ class RootCauseFinder {
       const row = registrarFor(name);
       const arg = row ? args[row.arg] : args.find((a) => a && collapse(stripArg(a).text) === reg.object);
       if (!arg || collapse(stripArg(arg).text) !== reg.object) continue;
-      if (!row && !/(^|_)(register|add|attach|install|hook|setup)(_|$)/.test(name)) continue;
+      if (!row && !/(^|_)(register|add|attach|install|hook|setup|create|start|enable)(_|$)/.test(name)) continue;
       if (!found || (row && !registrarFor(callee(found.node) ?? ""))) found = at;
     }
     if (!found) return;
-    reg.registeredAt = this.index.place(found);
+    reg.registeredAt = this.index.place(found, found.node);
     const row = registrarFor(callee(found.node) ?? "");
     if (!row) return;
     reg.registrar = row;
