@@ -27,6 +27,7 @@ import {
   childrenOf,
   coversPc,
   forEachChild,
+  pcRangeAt,
   readAbbrevTable,
   readAttr,
   readAttrs,
@@ -132,6 +133,8 @@ export class DwarfReader {
   private readonly abbrevTables = new Cache<number, AbbrevTable>();
   private readonly lineTables = new Cache<string, LineTable | undefined>();
   private readonly subprogramMaps = new Cache<string, SubprogramMap>();
+  /** `pcRangeAt`'s output, reused (read synchronously, then copied out). */
+  private readonly rangeScratch = [0, 0, 0, 0];
   /** Units queried once: their first lookup scans, the second builds the sorted subprogram map. */
   private readonly scannedOnce = new Set<string>();
   /** Unit start offsets in `.debug_info` known so far (from aranges or scanning), sorted. */
@@ -897,9 +900,17 @@ export class DwarfReader {
           else if (a.hasChildren && CONTAINERS.has(a.tag)) nested.push(off);
           return undefined;
         });
+        const r = this.rangeScratch;
         for (const off of subs) {
-          const d = { unit: u, off };
-          for (const [lo, hi] of this.rangesSync(d) ?? (await this.ranges(d))) m.add(lo, hi, off);
+          // In place for low_pc/high_pc (nearly all), through the general path otherwise.
+          const kind = pcRangeAt(u, off, r);
+          if (kind === 1) {
+            const [lH, lL, eH, eL] = r as [number, number, number, number];
+            if (eH > lH || (eH === lH && eL > lL)) m.addHalves(lH, lL, eH, eL, off);
+          } else if (kind < 0) {
+            const d = { unit: u, off };
+            for (const [lo, hi] of this.rangesSync(d) ?? (await this.ranges(d))) m.add(lo, hi, off);
+          }
         }
         for (const off of nested) await visit(off);
       };
@@ -1025,67 +1036,96 @@ export class DwarfReader {
   }
 }
 
-/** Sorted `[lo, hi) → value` intervals; overlapping intervals are searched nearest-start first. */
+const TWO32 = 0x100000000;
+
+/**
+ * Sorted `[lo, hi) → value` intervals; overlapping intervals are searched nearest-start first.
+ * Addresses are held as 32-bit halves in plain number arrays (unboxed doubles), not as bigints: a
+ * 10k-address run keeps a subprogram map per unit — close to a million ranges — and as bigints they
+ * were millions of heap objects for every garbage collection to walk.
+ */
 export class AddressIndex {
-  private lo: bigint[] = [];
-  private hi: bigint[] = [];
+  private loH: number[] = [];
+  private loL: number[] = [];
+  private hiH: number[] = [];
+  private hiL: number[] = [];
   private val: number[] = [];
-  private maxLen = 0n;
+  /** An upper bound of the longest interval's length (see `find`). */
+  private maxLen = 0;
 
   add(lo: bigint, hi: bigint, v: number): void {
-    this.lo.push(lo);
-    this.hi.push(hi);
+    this.addHalves(Number(lo >> 32n), Number(lo & 0xffffffffn), Number(hi >> 32n), Number(hi & 0xffffffffn), v);
+  }
+
+  /** `[loH·2^32 + loL, hiH·2^32 + hiL)`; `hiH` may reach 2^32 (an end past the address space). */
+  addHalves(loH: number, loL: number, hiH: number, hiL: number, v: number): void {
+    this.loH.push(loH);
+    this.loL.push(loL);
+    this.hiH.push(hiH);
+    this.hiL.push(hiL);
     this.val.push(v);
   }
 
   sort(): void {
-    // Compare as two 32-bit halves in plain numbers: a bigint comparator is several times slower.
-    const n = this.lo.length;
-    const hiW = this.lo.map((v) => Number(v >> 32n));
-    const loW = this.lo.map((v) => Number(v & 0xffffffffn));
+    const n = this.loH.length;
+    const loH = this.loH;
+    const loL = this.loL;
     let order: number[];
-    if (n > 0 && n < 2 ** 21 && hiW.every((h) => h === hiW[0])) {
+    if (n > 0 && n < 2 ** 21 && loH.every((h) => h === loH[0])) {
       // One upper half (a kernel's text, any object under 4 GiB): the low half and the position in
       // one exact number (2^32 · 2^21 = 2^53), sorted natively — a comparator sort of the ~11,000
       // ranges of a vmlinux's aranges was a tenth of a cold trace.
       const keys = new Float64Array(n);
-      for (let i = 0; i < n; i++) keys[i] = (loW[i] as number) * 2 ** 21 + i;
+      for (let i = 0; i < n; i++) keys[i] = (loL[i] as number) * 2 ** 21 + i;
       keys.sort();
       order = new Array<number>(n);
       for (let i = 0; i < n; i++) order[i] = (keys[i] as number) % 2 ** 21;
     } else {
-      order = this.lo.map((_, i) => i);
-      order.sort((a, b) => (hiW[a] as number) - (hiW[b] as number) || (loW[a] as number) - (loW[b] as number) || a - b);
+      order = loH.map((_, i) => i);
+      order.sort((a, b) => (loH[a] as number) - (loH[b] as number) || (loL[a] as number) - (loL[b] as number) || a - b);
     }
-    this.lo = order.map((i) => this.lo[i] as bigint);
-    this.hi = order.map((i) => this.hi[i] as bigint);
-    this.val = order.map((i) => this.val[i] as number);
-    for (let i = 0; i < this.lo.length; i++) {
-      const l = (this.hi[i] as bigint) - (this.lo[i] as bigint);
-      if (l > this.maxLen) this.maxLen = l;
+    const pick = (x: number[]) => order.map((i) => x[i] as number);
+    this.loH = pick(this.loH);
+    this.loL = pick(this.loL);
+    this.hiH = pick(this.hiH);
+    this.hiL = pick(this.hiL);
+    this.val = pick(this.val);
+    let max = 0;
+    for (let i = 0; i < n; i++) {
+      const l =
+        ((this.hiH[i] as number) - (this.loH[i] as number)) * TWO32 +
+        ((this.hiL[i] as number) - (this.loL[i] as number));
+      if (l > max) max = l;
     }
+    // Lengths past 2^53 are rounded as doubles: the margin keeps this an upper bound.
+    this.maxLen = max * (1 + 2 ** -40) + 2;
   }
 
   get size(): number {
-    return this.lo.length;
+    return this.loH.length;
   }
 
   find(pc: bigint): number | undefined {
-    const lo = this.lo;
+    const pH = Number(pc >> 32n);
+    const pL = Number(pc & 0xffffffffn);
+    const loH = this.loH;
+    const loL = this.loL;
     let a = 0;
-    let b = lo.length - 1;
+    let b = loH.length - 1;
     let k = -1;
     while (a <= b) {
       const m = (a + b) >>> 1;
-      if ((lo[m] as bigint) <= pc) {
+      const h = loH[m] as number;
+      if (h < pH || (h === pH && (loL[m] as number) <= pL)) {
         k = m;
         a = m + 1;
       } else b = m - 1;
     }
     // The innermost (latest-starting) interval holding pc wins; stop once no earlier one can reach it.
     for (let i = k; i >= 0; i--) {
-      if (pc < (this.hi[i] as bigint)) return this.val[i];
-      if (pc - (lo[i] as bigint) >= this.maxLen) break;
+      const eH = this.hiH[i] as number;
+      if (pH < eH || (pH === eH && pL < (this.hiL[i] as number))) return this.val[i];
+      if ((pH - (loH[i] as number)) * TWO32 + (pL - (loL[i] as number)) >= this.maxLen) break;
     }
     return undefined;
   }

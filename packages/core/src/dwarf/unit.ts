@@ -100,6 +100,8 @@ export function readUnitHeader(c: Cursor, section: string): UnitHeader {
 // --- Abbreviations (§7.5.3) ---
 
 export interface Abbrev {
+  /** The code it was read with; an interned abbreviation (see `AbbrevShapes`) is shared by every code
+   * with its tag, children flag and lists, and keeps the first. */
   readonly code: number;
   readonly tag: number;
   readonly hasChildren: boolean;
@@ -163,17 +165,20 @@ export class AbbrevShapes {
     return s;
   }
 
-  /** The shared abbreviation with this code, tag, children flag and (already shared) lists. */
+  /**
+   * The shared abbreviation with this tag, children flag and (already shared) lists, whatever its code:
+   * a decoder never needs the code back, and per code they were 80,000 objects for 942 tables (the
+   * largest part of the heap in a long run); per shape they are a few thousand.
+   */
   abbrev(hash: number, code: number, tag: number, hasChildren: boolean, attrs: number[], forms: number[]): Abbrev {
-    const h = Math.imul(Math.imul(hash ^ code, 16777619) ^ (tag * 2 + (hasChildren ? 1 : 0)), 16777619) & 0x3fffffff;
+    const h = Math.imul(hash ^ (tag * 2 + (hasChildren ? 1 : 0)), 16777619) & 0x3fffffff;
     let list = this.abbrevs.get(h);
     if (!list) {
       list = [];
       this.abbrevs.set(h, list);
     }
     for (const a of list)
-      if (a.code === code && a.tag === tag && a.hasChildren === hasChildren && a.attrs === attrs && a.forms === forms)
-        return a;
+      if (a.tag === tag && a.hasChildren === hasChildren && a.attrs === attrs && a.forms === forms) return a;
     const a: Abbrev = {
       code,
       tag,
@@ -881,13 +886,14 @@ const lowHalves = [0, 0];
 const highHalves = [0, 0];
 
 /**
- * Whether the DIE at `off` covers the pc given as two 32-bit halves, decided in place — no attribute
- * objects, no bigints — when its `DW_AT_low_pc` is `DW_FORM_addr` and its `DW_AT_high_pc` a fixed-size
- * constant (an offset from low_pc, DWARF 4 §2.17.2) or address at fixed positions: 1 covers, 0 does
- * not; -1 when the DIE needs the general path (`DW_AT_ranges`, indexed addresses, variable-size forms
- * before them). A unit's first query tests every top-level subprogram this way.
+ * The range of the DIE at `off` read in place — no attribute objects, no bigints — when its
+ * `DW_AT_low_pc` is `DW_FORM_addr` and its `DW_AT_high_pc` a fixed-size constant (an offset from
+ * low_pc, DWARF 4 §2.17.2) or address, both at fixed positions: returns 1 and sets `out` to the 32-bit
+ * halves of low and end (`[loH, loL, endH, endL]`; an end past 2^64 has endH ≥ 2^32, as the bigint sum
+ * would be past every pc); 0 when the DIE has no pc attributes; -1 when it needs the general path
+ * (`DW_AT_ranges`, indexed addresses, variable-size forms before them).
  */
-export function coversPc(u: UnitBytes, off: number, pcHi: number, pcLo: number): number {
+export function pcRangeAt(u: UnitBytes, off: number, out: number[]): number {
   const h = u.h;
   const b = u.bytes;
   let p = off - h.offset;
@@ -908,27 +914,43 @@ export function coversPc(u: UnitBytes, off: number, pcHi: number, pcLo: number):
   const lowAt = p + (a.lowAt as number);
   const highAt = p + (a.highAt as number);
   const hf = a.highForm as number;
-  const hs = hf === K.DW_FORM_addr ? h.addressSize : (formSize(hf, h) as number);
+  const hs = hf === K.DW_FORM_addr ? h.addressSize : formSize(hf, h);
   if (lowAt + h.addressSize > b.length || highAt + hs > b.length) return -1;
   const le = u.littleEndian;
   halves(b, lowAt, h.addressSize, le, lowHalves);
   halves(b, highAt, hs, le, highHalves);
-  const lHi = lowHalves[0] as number;
-  const lLo = lowHalves[1] as number;
-  let eHi: number;
-  let eLo: number;
+  const lH = lowHalves[0] as number;
+  const lL = lowHalves[1] as number;
+  out[0] = lH;
+  out[1] = lL;
   if (hf === K.DW_FORM_addr) {
-    eHi = highHalves[0] as number;
-    eLo = highHalves[1] as number;
+    out[2] = highHalves[0] as number;
+    out[3] = highHalves[1] as number;
   } else {
-    // low + length, carried across the halves (a sum past 2^64 stays above every pc, as in bigints).
-    eLo = lLo + (highHalves[1] as number);
-    eHi = lHi + (highHalves[0] as number);
-    if (eLo >= 0x100000000) {
-      eLo -= 0x100000000;
-      eHi += 1;
+    // low + length, carried across the halves.
+    let eL = lL + (highHalves[1] as number);
+    let eH = lH + (highHalves[0] as number);
+    if (eL >= 0x100000000) {
+      eL -= 0x100000000;
+      eH += 1;
     }
+    out[2] = eH;
+    out[3] = eL;
   }
+  return 1;
+}
+
+const rangeHalves = [0, 0, 0, 0];
+
+/**
+ * Whether the DIE at `off` covers the pc given as two 32-bit halves, decided in place (see
+ * `pcRangeAt`): 1 covers, 0 does not, -1 when the DIE needs the general path. A unit's first query
+ * tests every top-level subprogram this way.
+ */
+export function coversPc(u: UnitBytes, off: number, pcHi: number, pcLo: number): number {
+  const kind = pcRangeAt(u, off, rangeHalves);
+  if (kind <= 0) return kind;
+  const [lHi, lLo, eHi, eLo] = rangeHalves as [number, number, number, number];
   // [low, end) must be non-empty, and low <= pc < end.
   if (eHi < lHi || (eHi === lHi && eLo <= lLo)) return 0;
   if (pcHi < lHi || (pcHi === lHi && pcLo < lLo)) return 0;
