@@ -126,21 +126,22 @@ export class SectionWindow {
       // read of exactly that, checked against the block's own length, instead of a block-cache read
       // for the length and a second read for the block (a third of the bytes a 10k run read).
       if (expected !== undefined && expected >= 12 && expected <= EXPECTED_LIMIT && offset + expected <= this.size) {
-        const b = await this.range(offset, expected);
+        const b = await this.sections.sectionRange(this.name, offset, expected, true);
         const total = sizeOf(new Cursor(b, this.sections.littleEndian, offset));
         if (total === b.length) return b;
         if (total < b.length) return b.slice(0, total);
       }
-      // A large section: the length first (12 bytes, from the block cache), then exactly the block in
-      // one read — no over-read of the guess, no copy out of it, no second read for the tail.
-      // The length straight from the file: a block-cache block would be 16 KiB of fresh memory for it.
+      // A large section: the length first (12 bytes), then exactly the block in one read — no
+      // over-read of the guess, no copy out of it, no second read for the tail. Both straight from the
+      // file: a block is read once and kept by its caller, and through the block cache a small one
+      // (most line programs) was 16–32 KiB of fresh blocks plus a copy.
       if (offset < 0 || offset > this.size)
         throw new OopsError("E_TRUNCATED", `${this.name} offset 0x${offset.toString(16)} past its end`, offset);
       const head = await this.sections.sectionRange(this.name, offset, Math.min(12, this.size - offset), true);
       const total = sizeOf(new Cursor(head, this.sections.littleEndian, offset));
       if (offset + total > this.size)
         throw new OopsError("E_TRUNCATED", `${this.name} block of ${total} bytes runs past the section`, offset);
-      return this.range(offset, total);
+      return this.sections.sectionRange(this.name, offset, total, true);
     }
     const first = await this.range(offset, guess);
     const total = sizeOf(new Cursor(first, this.sections.littleEndian, offset));
