@@ -1,15 +1,15 @@
 /**
- * A file on disk turned into the core's `ByteSource`: reads go through one open file descriptor
- * (`fs/promises` FileHandle) at explicit positions, so the core can take a few kilobytes here and a
- * compilation unit there from a 600 MB vmlinux without the file ever being read whole.
+ * A file on disk turned into the core's `ByteSource`: reads go through one open file descriptor at
+ * explicit positions, so the core can take a few kilobytes here and a compilation unit there from a
+ * 600 MB vmlinux without the file ever being read whole.
  *
- * Each read is a synchronous `pread` into an unzeroed buffer: the symbolizer issues thousands of
- * reads of a page-cached file, and handing each to libuv's thread pool (and zero-filling buffers
- * about to be overwritten) cost more CPU than the copies themselves.
+ * Opening, each read and closing are synchronous (`open`, `pread` into an unzeroed buffer, `close`):
+ * the symbolizer issues thousands of reads of a page-cached file, and handing each to libuv's thread
+ * pool (and zero-filling buffers about to be overwritten) cost more CPU than the copies themselves; on
+ * a busy machine each thread-pool round trip also waits to be scheduled.
  */
 
-import { readSync } from "node:fs";
-import { type FileHandle, open } from "node:fs/promises";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { type ByteSource, OopsError } from "@oopscope/core/symbolizer";
 
 export interface FileSource extends ByteSource {
@@ -19,12 +19,17 @@ export interface FileSource extends ByteSource {
 
 /** Opens `path` read-only; the caller closes it. Errors become E_IO naming the file. */
 export async function openFileSource(path: string): Promise<FileSource> {
-  let fh: FileHandle;
+  let fd: number;
   let size: number;
   try {
-    fh = await open(path, "r");
-    size = (await fh.stat()).size;
+    fd = openSync(path, "r");
   } catch (e) {
+    throw new OopsError("E_IO", `${path}: ${(e as Error).message}`);
+  }
+  try {
+    size = fstatSync(fd).size;
+  } catch (e) {
+    closeSync(fd);
     throw new OopsError("E_IO", `${path}: ${(e as Error).message}`);
   }
   let closed = false;
@@ -43,7 +48,7 @@ export async function openFileSource(path: string): Promise<FileSource> {
         if (closed) throw new Error("file is closed");
         // A positional read may return fewer bytes than asked; loop until done or end of file.
         while (filled < buf.length) {
-          const bytesRead = readSync(fh.fd, buf, filled, buf.length - filled, start + filled);
+          const bytesRead = readSync(fd, buf, filled, buf.length - filled, start + filled);
           if (bytesRead === 0) break;
           filled += bytesRead;
         }
@@ -55,7 +60,7 @@ export async function openFileSource(path: string): Promise<FileSource> {
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
-      await fh.close();
+      closeSync(fd);
     },
   };
 }
