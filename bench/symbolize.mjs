@@ -16,7 +16,7 @@
 //   npm run build && scripts/kernel/fetch-debian-dbg.sh && node bench/symbolize.mjs [--dir DIR] [--seed 1]
 
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -70,7 +70,22 @@ const dir = kernelDir(opt("--dir"));
 const seed = Number(opt("--seed", "1"));
 const vmlinux = join(dir, "vmlinux");
 const bin = join(root, "packages/cli/bin/oopscope.js");
-if (!existsSync(join(root, "packages/cli/dist/symbolize.bundle.js"))) throw new Error("build first: npm run build");
+if (!existsSync(join(root, "packages/cli/dist/index.js")) && !existsSync(join(root, "packages/cli/dist/main.js")))
+  throw new Error("build first: npm run build");
+// The bin runs `symbolize` from the bundle only when it is newer than the last tsc build (otherwise
+// from the separate modules): re-bundle a stale one, so that the figures are those of the bundle.
+{
+  const bundle = join(root, "packages/cli/dist/symbolize.bundle.js");
+  const t = (p) => (existsSync(p) ? statSync(p).mtimeMs : 0);
+  const infos = ["packages/cli/tsconfig.tsbuildinfo", "packages/core/tsconfig.tsbuildinfo"].map((p) =>
+    t(join(root, p)),
+  );
+  if (t(bundle) < Math.max(...infos)) {
+    console.error("bench: re-bundling packages/cli (older than the last tsc build)");
+    const r = spawnSync(process.execPath, [join(root, "packages/cli/bundle.mjs")], { stdio: "inherit" });
+    if (r.status !== 0) throw new Error("bundle step failed");
+  }
+}
 if (!existsSync("/usr/bin/time")) throw new Error("needs /usr/bin/time (Debian package 'time') for peak RSS");
 
 /** Runs one process under /usr/bin/time with `input` on stdin: wall seconds, peak RSS MiB, stderr. */
