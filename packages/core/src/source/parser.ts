@@ -14,7 +14,32 @@ export interface CParserWasm {
   grammar: Uint8Array;
 }
 
+/**
+ * Kernel annotations that are macros expanding to attributes or nothing, placed where C expects no
+ * identifier: `static int __init f(void)` parses as a declaration and a stray block unless `__init`
+ * goes. include/linux/init.h (`__init`, `__exit`, `__initdata`, `__initconst`, `__ref`, and the
+ * older `__devinit`/`__cpuinit`/`__meminit` families, `__net_init` in include/net/net_namespace.h),
+ * include/linux/compiler_types.h and compiler_attributes.h (`notrace`, `__always_inline`,
+ * `noinline`, `__cold`, `__weak`, `__maybe_unused`, `__must_check`, …), include/linux/compiler_types.h
+ * sparse annotations (`__user`, `__iomem`, `__rcu`, `__percpu`, `__force`, `__acquires(x)`,
+ * `__releases(x)`, `__must_hold(x)`), include/linux/cache.h (`__read_mostly`, `__ro_after_init`).
+ */
+const ANNOTATION = new RegExp(
+  [
+    "\\b__(?:dev|cpu|mem|net_|)(?:init|exit)(?:data|const|rodata)?\\b",
+    "\\b(?:__ref|__refdata|__sched|__cold|__hot|__visible|__weak|__used|__maybe_unused|__must_check|notrace|__noreturn|noinline|__noinline|__always_inline|asmlinkage|__latent_entropy|__read_mostly|__ro_after_init|__cpuidle|__noclone|__flatten|__pure|__malloc|__percpu|__rcu|__iomem|__user|__kernel|__force|__nocast|__safe|__private|__init_or_module)\\b",
+    "\\b(?:__acquires|__releases|__must_hold|__printf|__scanf|__aligned|__section|__alloc_size)\\s*\\([^()]*\\)",
+  ].join("|"),
+  "g",
+);
+
+/** The text with kernel annotations blanked (same length, newlines kept), so that positions do not move. */
+export function maskAnnotations(text: string): string {
+  return text.replace(ANNOTATION, (m) => m.replace(/[^\n]/g, " "));
+}
+
 export interface CParser {
+  /** Parse C text as written; `maskAnnotations` first for kernel code. */
   parse(text: string): Tree;
 }
 

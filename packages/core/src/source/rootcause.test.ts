@@ -202,6 +202,28 @@ static int setup(void) { dev_add_pack(&pt); /* @reg */ return 0; }
     expect(r?.scope?.place).toBeUndefined();
   });
 
+  it("reads kernel annotations: a registration in a static int __init function is in that function", async () => {
+    const text = `${handler}static struct packet_type pt __read_mostly = {
+	.func = rcv,
+	.dev = NULL,
+};
+static int __init setup(void)
+{
+	dev_add_pack(&pt); /* @reg */
+	return 0;
+}
+static void __exit teardown(void) { dev_remove_pack(&pt); }
+`;
+    const rc = await findRootCause(parser, tree([{ path: "d.c", text }]), q);
+    const r = rc?.registrations[0];
+    expect([r?.registeredAt?.line, r?.registeredAt?.function, r?.registeredAt?.text]).toEqual([
+      line(text, "reg"),
+      "setup",
+      "dev_add_pack(&pt)",
+    ]);
+    expect(r?.scope).toMatchObject({ value: "NULL", wildcard: true });
+  });
+
   it("a .dev set to a device is not a wildcard", async () => {
     const text = `${handler}static int setup(struct net_device *bond_dev, struct packet_type *pt)
 {

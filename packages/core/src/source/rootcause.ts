@@ -19,7 +19,7 @@
  */
 
 import type { Node, Tree } from "web-tree-sitter";
-import type { CParser } from "./parser.js";
+import { type CParser, maskAnnotations } from "./parser.js";
 import { registrarFor } from "./registrars.js";
 import type {
   AssignmentSite,
@@ -42,7 +42,7 @@ class Parsed {
     private readonly parser: CParser,
   ) {}
   get tree(): Tree {
-    this.t ??= this.parser.parse(this.text);
+    this.t ??= this.parser.parse(maskAnnotations(this.text));
     return this.t;
   }
   get parsed(): boolean {
