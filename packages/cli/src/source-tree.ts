@@ -30,14 +30,17 @@ export async function loadParser(): Promise<CParser> {
 }
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const wordOf = (id: string) => new RegExp(`\\b${escapeRe(id)}\\b`);
 
 export class DirectorySourceTree implements SourceTree {
   private list?: { path: string; size: number }[];
   private cache = new Map<string, string>();
+  private byId = new Map<string, SourceFile[]>();
   private warned = 0;
   private skipped = 0;
-  /** Files read over all requests (for the progress line and tests). */
+  /** Files read over all requests, and walks over the tree's files (for tests). */
   reads = 0;
+  scans = 0;
 
   constructor(
     private readonly dir: string,
@@ -85,12 +88,29 @@ export class DirectorySourceTree implements SourceTree {
   }
 
   async files(identifiers: readonly string[]): Promise<SourceFile[]> {
-    const ids = identifiers.filter((id) => /^\w+$/.test(id));
-    if (!ids.length) return [];
+    const wanted = [...new Set(identifiers.filter((id) => /^\w+$/.test(id)))];
+    // each identifier's files are remembered: the next crash of the log (a reboot loop) asks again
+    const ids = wanted.filter((id) => !this.byId.has(id));
+    if (ids.length) await this.scan(ids);
+    const seen = new Set<string>();
+    const out: SourceFile[] = [];
+    for (const id of wanted)
+      for (const f of this.byId.get(id) ?? [])
+        if (!seen.has(f.path)) {
+          seen.add(f.path);
+          out.push(f);
+        }
+    return out.sort((a, b) => (a.path < b.path ? -1 : 1));
+  }
+
+  /** Read the tree once for `ids`, remembering each identifier's files. */
+  private async scan(ids: string[]): Promise<void> {
     const list = this.files_();
+    this.scans++;
+    for (const id of ids) this.byId.set(id, []);
     const keep = list.reduce((n, f) => n + f.size, 0) <= CACHE_BYTES;
     const word = new RegExp(`\\b(?:${ids.map(escapeRe).join("|")})\\b`);
-    const out: SourceFile[] = [];
+    let found = 0;
     const tty = !!this.io.stderr.isTTY;
     const started = Date.now();
     let last = started;
@@ -109,14 +129,18 @@ export class DirectorySourceTree implements SourceTree {
         }
         if (keep) this.cache.set(f.path, text);
       }
-      // indexOf first: most files mention none of the identifiers
-      if (ids.some((id) => text.includes(id)) && word.test(text)) out.push({ path: f.path, text });
+      // includes() first: most files mention none of the identifiers
+      if (ids.some((id) => text.includes(id)) && word.test(text)) {
+        const file = { path: f.path, text };
+        found++;
+        for (const id of ids) if (text.includes(id) && wordOf(id).test(text)) this.byId.get(id)?.push(file);
+      }
       const now = Date.now();
       if (tty && now - started > 500 && now - last > 250) {
         last = now;
         shown = true;
         this.io.stderr.write(
-          `\r\x1b[Koopscope: --src: looking for ${ids.slice(0, 3).join(", ")}${ids.length > 3 ? ", …" : ""}: ${i + 1}/${list.length} files, ${out.length} candidate(s)`,
+          `\r\x1b[Koopscope: --src: looking for ${ids.slice(0, 3).join(", ")}${ids.length > 3 ? ", …" : ""}: ${i + 1}/${list.length} files, ${found} candidate(s)`,
         );
         await new Promise((r) => setImmediate(r));
       }
@@ -127,7 +151,6 @@ export class DirectorySourceTree implements SourceTree {
       this.io.stderr.write(
         `oopscope analyze: --src: ${list.length} files scanned in ${secs.toFixed(0)} s for ${ids.length} identifier(s)\n`,
       );
-    return out;
   }
 
   /** How many .c and .h files the tree has (walks it on the first call). */

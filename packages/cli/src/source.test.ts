@@ -124,6 +124,14 @@ describe("DirectorySourceTree", () => {
     expect((await t.files(["lab_rcv_other"])).map((f) => f.path)).toEqual(["net/core/b.h", "net/core/c.c"]);
     // a small tree is read once
     expect(t.reads).toBe(3);
+    // an identifier already asked for is answered without walking the tree again (the next crash of a reboot loop)
+    expect(t.scans).toBe(2);
+    expect((await t.files(["lab_rcv_other", "lab_rcv"])).map((f) => f.path)).toEqual([
+      "net/core/a.c",
+      "net/core/b.h",
+      "net/core/c.c",
+    ]);
+    expect(t.scans).toBe(2);
   });
 
   it("skips a file it cannot read, with a warning naming it", async () => {
