@@ -61,7 +61,7 @@ for (const name of names) {
     .join(", ");
   const loops = (doc.rebootLoops ?? []).map((l) => l.count).join(",");
   rows.push(
-    `| \`${name}\` | ${c.arch} | ${pair(c.kind, truth.kind)} | ${pair(`${c.pc.symbol}+${c.pc.offset}`, truth.pc.symbol)} | ${pair(c.fault?.address, truth.fault.address)} | ${chain} / ${want} | ${pair(c.explanation?.verdict?.kind, truth.verdict.kind)} | ${gotNames || "-"} / ${wantNames || "-"} | ${doc.boots.length}${loops ? ` (loop ${loops})` : ""} / ${truth.boots} |`,
+    `| \`${name}\` | ${c.arch} | ${pair(c.kind, truth.kind)} | ${pair(c.pc ? `${c.pc.symbol}+${c.pc.offset}` : undefined, truth.pc.symbol)} | ${pair(c.fault?.address, truth.fault.address)} | ${chain} / ${want} | ${pair(c.explanation?.verdict?.kind, truth.verdict.kind)} | ${gotNames || "-"} / ${wantNames || "-"} | ${doc.boots.length}${loops ? ` (loop ${loops})` : ""} / ${truth.boots} |`,
   );
 }
 console.log(
