@@ -63,6 +63,20 @@ export function explainCrash(crash: Crash, instructions: Instruction[]): Explana
     return { steps: [], verdict: addressOnlyVerdict(undefined, fault, crash, unknowns), unknowns, notes };
   }
   if (arch.startsWith("mips")) mipsCause(regs, notes);
+  // MIPS has no WARN trap (no GENERIC_BUG: arch/mips/include/asm/bug.h defines only BUG() and
+  // BUG_ON()): WARN_ON() calls warn_slowpath_fmt(), and __warn() dumps neither registers nor code.
+  // Such a WARNING is the assertion itself, with no instruction to point at.
+  if (arch.startsWith("mips") && crash.kind === "warning" && instructions.length === 0) {
+    return {
+      steps: [],
+      verdict: {
+        kind: "trap",
+        text: "a WARN_ON()/WARN() assertion: the kernel checked a condition in software (on MIPS a call to warn_slowpath_fmt(), no trap instruction), not a bad memory access",
+      },
+      unknowns,
+      notes,
+    };
+  }
 
   // Reports the kernel raises in software (KASAN, lockdep, stalls, …) carry a register dump of wherever
   // the CPU was (often the task's user-space state at syscall entry), not of a faulting access.

@@ -67,5 +67,6 @@ describe("mips64el lab captures: kinds, titles, verdicts", () => {
     expect(c.crash.pc).toBeUndefined();
     expect(c.crash.frames[4]?.symbol).toBe("lab_warn_on");
     expect(c.crash.frames.every((f) => f.context === "task")).toBe(true);
+    expect(c.explanation?.verdict.kind).toBe("trap");
   });
 });
