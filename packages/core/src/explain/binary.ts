@@ -319,7 +319,8 @@ export async function explainWithBinary(
         if (g.overrun) named.overrun = g.overrun;
         if (!named.variable && g.element) {
           // The loaded value is the variable whose memory DWARF places at the load's own address.
-          const mv = memoryVariable(await symbolizer.variablesAt(at).catch(() => []), fx.mem.mem, g.address);
+          const mv =
+            g.variable ?? memoryVariable(await symbolizer.variablesAt(at).catch(() => []), fx.mem.mem, g.address);
           if (mv) {
             named.variable = mv.name;
             named.type = mv.type;

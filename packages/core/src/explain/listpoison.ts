@@ -4,8 +4,9 @@
  * caller's source: `it->node.next`. The kernel's message gives the entry's address; the BUG() is in
  * vmlinux (lib/list_debug.c __list_del_entry_valid(), or __list_add_valid()), so the name comes from the
  * caller: the call before the frame's return address passes the entry in the first argument register
- * (x86-64 psABI §3.2.3: rdi), and rdi is followed back — across basic blocks while one definition
- * reaches it, through copies, `lea d(r)` and `add $d` — to a variable DWARF places exactly in a
+ * (x86-64 psABI §3.2.3: rdi; AAPCS64 §6.8.2: x0; MIPS n64: a0, which the call's delay slot may still
+ * set), and that register is followed back — across basic blocks while one definition reaches it,
+ * through copies, `lea d(r)`, `add $d` and post-index writeback — to a variable DWARF places exactly in a
  * register there, preferring one of the frame's own function to a parameter of an inlined list
  * helper (`entry` of list_del()). The entry is then that variable plus a byte offset, read as a member
  * path from DWARF (`&it->node`), and the poisoned field is that path's `next` or `prev`.
@@ -22,16 +23,24 @@ import { analyseFunction } from "./binary.js";
 import { LIST_POISON_REPORT } from "./explain.js";
 import { GlobalNamer } from "./globals.js";
 import { semanticsFor } from "./semantics/index.js";
-import type { Effect } from "./semantics/types.js";
+import type { Effect, Semantics } from "./semantics/types.js";
 import { hx } from "./slice.js";
 import type { Explanation } from "./types.js";
 
 /** The kernel's list checkers (lib/list_debug.c, 6.1) whose report names the entry. */
 const CHECKERS = /^__list_(del_entry|add)_valid$/;
 
+/** Per architecture: the first argument register and how far a call's return address lies past it. */
+const ABI: Partial<Record<string, { arg: string; returnsAfter: number }>> = {
+  x86_64: { arg: "rdi", returnsAfter: 0 },
+  arm64: { arg: "x0", returnsAfter: 0 },
+  // jalr's return address skips the delay slot (MIPS64 ISA vol. II, JALR: GPR[rd] ← PC + 8).
+  mips64: { arg: "a0", returnsAfter: 1 },
+};
+
 /**
- * The list-poison verdict named in the caller frame `frame`'s source (x86-64 objects), or undefined
- * when the report, the frame or the object do not allow it.
+ * The list-poison verdict named in the caller frame `frame`'s source (x86-64, arm64 and mips64
+ * objects), or undefined when the report, the frame or the object do not allow it.
  */
 export async function explainListPoisonCaller(
   crash: Crash,
@@ -41,8 +50,10 @@ export async function explainListPoisonCaller(
 ): Promise<BinaryExplanation | undefined> {
   const lp = LIST_POISON_REPORT.exec(crash.report);
   const f = crash.frames[frame];
-  const sem = semanticsFor("x86_64");
-  if (!lp || explanation?.verdict.kind !== "list-poison" || crash.arch !== "x86_64" || !sem) return undefined;
+  const arch = crash.arch;
+  const abi = arch ? ABI[arch] : undefined;
+  const sem = arch ? semanticsFor(arch) : undefined;
+  if (!lp || explanation?.verdict.kind !== "list-poison" || !arch || !abi || !sem) return undefined;
   if (!f?.symbol || f.offset === undefined) return undefined;
   const entryAddr = BigInt(`0x${lp[1]}`);
   const field = lp[2] as "next" | "prev";
@@ -56,14 +67,15 @@ export async function explainListPoisonCaller(
   const bytes = await ds.elf.sectionDataRange(sec, Number(fn.address), Number(fn.size));
   await initDisassembler();
   const ret = Number(f.offset);
-  const insns = disassembleCode({ arch: "x86_64", endian: "little" }, { bytes, faultIndex: 0 });
-  // The call whose return address the frame holds.
-  const k = insns.findIndex((i) => i.offset + i.bytes.length === ret);
+  const insns = disassembleCode({ arch, endian: ds.littleEndian ? "little" : "big" }, { bytes, faultIndex: 0 });
+  // The call whose return address the frame holds (past its delay slot on MIPS).
+  const end = insns.findIndex((i) => i.offset + i.bytes.length === ret);
+  const k = end - abi.returnsAfter;
   const fx: Effect[] = insns.map((i) => sem.effect(i));
-  if (k < 0 || fx[k]?.control !== "call") return undefined;
+  if (end < 0 || fx[k]?.control !== "call" || !!fx[k]?.delaySlot !== abi.returnsAfter > 0) return undefined;
   const q = { symbol: fn.name, ...(f.size !== undefined ? { size: f.size } : {}) };
   const pcOf = async (o: number) => (await symbolizer.resolve({ ...q, offset: BigInt(o) })).pc;
-  const callee = await calleeOf(symbolizer, fn, insns[k] as Instruction);
+  const callee = await calleeOf(symbolizer, fn, insns, fx, sem, k);
   if (callee !== undefined && !CHECKERS.test(callee)) return undefined;
 
   // Follow rdi back to a variable.
@@ -73,8 +85,14 @@ export async function explainListPoisonCaller(
   const firstOf = (b: number) => insns.findIndex((i) => i.offset === an.blocks[b]?.start);
   const preds = an.blocks.map((_, b) => an.blocks.flatMap((x, p) => (x.successors.includes(b) ? [p] : [])));
   const callClob = new Set(sem.callClobbered);
+  // A call clobbers after it returns: at the call, or after its delay slot. The call at k's own
+  // clobber is not a definition of its argument.
+  const clobberAt = (j: number) =>
+    (fx[j]?.control === "call" && !fx[j]?.delaySlot && j !== 0) ||
+    (fx[j - 1]?.control === "call" && !!fx[j - 1]?.delaySlot);
+  const own = k + abi.returnsAfter;
   const writes = (j: number, r: string) =>
-    (fx[j]?.writes ?? []).some((w) => w.reg === r) || (fx[j]?.control === "call" && j !== 0 && callClob.has(r));
+    (fx[j]?.writes ?? []).some((w) => w.reg === r) || (j !== own && clobberAt(j) && callClob.has(r));
   /** The one definition of r reaching instruction j, or undefined (none, several, or the entry value). */
   const uniqueDef = (r: string, j: number): number | undefined => {
     const defs = new Set<number | "entry">();
@@ -98,15 +116,18 @@ export async function explainListPoisonCaller(
     return defs.size === 1 && typeof only === "number" ? only : undefined;
   };
 
-  let reg = "rdi";
-  let at = k;
+  let reg = abi.arg;
+  // The argument is set before the call or, on MIPS, in its delay slot: start after both.
+  let at = end + abi.returnsAfter;
   let add = 0n;
   const chain: string[] = [];
   let found: { name: string; type: string } | undefined;
   let inlinedFallback: { name: string; type: string; add: bigint } | undefined;
   for (let hop = 0; hop < 16 && !found; hop++) {
     const vars = await symbolizer.variablesAt(await pcOf(insns[at]?.offset ?? 0)).catch(() => []);
-    const exact = vars.filter((v) => v.location === `DW_OP_reg${regNo(reg)} ${reg}` && v.type.trim().endsWith("*"));
+    const exact = vars.filter(
+      (v) => new RegExp(`^DW_OP_(reg\\d+|regx) ${reg}$`).test(v.location) && v.type.trim().endsWith("*"),
+    );
     const own = exact.find((v) => v.scope !== "inlined");
     if (own) {
       found = own;
@@ -117,7 +138,7 @@ export async function explainListPoisonCaller(
     const w = j === undefined ? undefined : fx[j]?.writes.find((x) => x.reg === reg)?.value;
     if (j === undefined || !w) break;
     chain.push(`${text(insns[j])} at +${hx(BigInt(insns[j]?.offset ?? 0))}`);
-    // reg ← src, reg ← src + d (lea d(src), add $d)
+    // reg ← src, reg ← src + d (lea d(src), add $d, `str w0, [x20], #8`'s writeback)
     if (w.k === "reg") reg = w.reg;
     else if (w.k === "bin" && w.op === "add" && w.a.k === "reg" && w.b.k === "imm") {
       add += w.b.v;
@@ -155,31 +176,9 @@ export async function explainListPoisonCaller(
     steps: [],
     verdict: v,
     notes: [
-      `named from the caller ${fn.name} (call-trace frame #${frame}): the pc is in ${crash.pc?.symbol ?? "vmlinux"}, which reports the entry; rdi at the call ← ${chain.join(" ← ") || "itself"}`,
+      `named from the caller ${fn.name} (call-trace frame #${frame}): the pc is in ${crash.pc?.symbol ?? "vmlinux"}, which reports the entry; ${abi.arg} at the call ← ${chain.join(" ← ") || "itself"}`,
     ],
   };
-}
-
-/** The x86-64 DWARF register number of a 64-bit register (psABI Figure 3.36), as variablesAt prints it. */
-function regNo(r: string): number {
-  return [
-    "rax",
-    "rdx",
-    "rcx",
-    "rbx",
-    "rsi",
-    "rdi",
-    "rbp",
-    "rsp",
-    "r8",
-    "r9",
-    "r10",
-    "r11",
-    "r12",
-    "r13",
-    "r14",
-    "r15",
-  ].indexOf(r);
 }
 
 function pointee(type: string): string | undefined {
@@ -191,7 +190,24 @@ function text(i: Instruction | undefined): string {
   return i ? `${i.mnemonic} ${i.opStr}`.trim() : "?";
 }
 
-/** The function a call goes to: its relocation's symbol in a .ko (R_X86_64_PLT32/PC32), else undefined. */
-async function calleeOf(symbolizer: DwarfSymbolizer, fn: SymbolInfo, call: Instruction): Promise<string | undefined> {
-  return (await GlobalNamer.open(symbolizer, fn))?.callee(call.offset, call.bytes.length);
+/**
+ * The function a call goes to, from the .ko's relocations: the call's own (x86-64 R_X86_64_PLT32/PC32,
+ * AArch64 R_AARCH64_CALL26), or for MIPS `jalr rs` the `lui`/`daddiu` pair (R_MIPS_HI16/LO16) that put
+ * the function's address in rs; else undefined.
+ */
+async function calleeOf(
+  symbolizer: DwarfSymbolizer,
+  fn: SymbolInfo,
+  insns: readonly Instruction[],
+  fx: readonly Effect[],
+  sem: Semantics,
+  k: number,
+): Promise<string | undefined> {
+  const namer = await GlobalNamer.open(symbolizer, fn);
+  const call = insns[k] as Instruction;
+  const direct = namer?.callee(call.offset, call.bytes.length);
+  if (direct !== undefined || !fx[k]?.delaySlot) return direct;
+  const rs = fx[k]?.reads[0];
+  const ctx = { insns, effects: fx, sem, offsetOf: (i: number) => insns[i]?.offset };
+  return rs ? namer?.registerCallee(ctx, k, rs) : undefined;
 }
