@@ -318,6 +318,17 @@ export function rootCauseToJSON(r: RootCause): JsonObject {
       containers: [...(t.containers ?? [])],
       global: t.global ?? null,
       derivation: t.derivation.map(sourcePlace),
+      origins: (t.origins ?? []).map((o) => ({
+        variable: o.variable,
+        place: sourcePlace(o.place),
+        value: o.value,
+        object: opt(o.object, (ob) => ({
+          name: ob.name,
+          definition: sourcePlace(ob.definition),
+          initialised: ob.initialised,
+          setsMember: ob.setsMember,
+        })),
+      })),
     })),
     assignments: r.assignments.map((a) => ({
       place: sourcePlace(a.place),

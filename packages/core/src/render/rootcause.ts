@@ -60,6 +60,15 @@ export function rootCauseRows(rc: RootCause): RootCauseRow[] {
         : `global ${t.global}`;
     rows.push({ label: "NULL", text: `${t.expression}: ${what}`, depth: 0 });
     for (const d of t.derivation) rows.push({ label: "loaded", text: `${d.text} at ${at(d)} in ${fn(d)}`, depth: 1 });
+    for (const o of t.origins ?? []) {
+      rows.push({ label: "from", text: `${o.variable} = ${o.value} at ${at(o.place)} in ${fn(o.place)}`, depth: 1 });
+      if (o.object)
+        rows.push({
+          label: "object",
+          text: `${o.object.name} defined at ${at(o.object.definition)}: ${o.object.definition.text}${o.object.setsMember ? "" : ` (${t.member} not initialised: NULL)`}`,
+          depth: 2,
+        });
+    }
   }
   for (const a of rc.assignments) {
     const label = a.via === "declaration" ? "defined" : a.storesNull ? "cleared" : "set";

@@ -345,6 +345,41 @@ static int teardown(void)
   });
 });
 
+describe("findRootCause: where the member's object comes from", () => {
+  it("follows a parameter to each call passing it, and a global object to its definition", async () => {
+    const text = `struct alb { struct client *table; };
+struct bond { char name[16]; struct alb alb; };
+static struct bond bond0; /* @tentative */
+static int lookup(struct bond *bond) { return bond->alb.table[1].assigned; }
+static int run(void) { return lookup(&bond0); /* @call */ }
+static struct bond bond0 = { .name = "b0" }; /* @def */
+`;
+    const rc = await findRootCause(parser, tree([{ path: "o.c", text }]), {
+      verdictKind: "null-array",
+      pointer: "bond->alb.table",
+      pointerType: "struct client *",
+      inlineChain: ["lookup"],
+      trace: ["lookup", "run"],
+    });
+    expect(rc.target?.origins).toEqual([
+      {
+        variable: "bond",
+        value: "&bond0",
+        place: { file: "o.c", line: line(text, "call"), function: "run", text: "return lookup(&bond0);" },
+        // the definition with the initialiser, not the tentative one before it
+        object: {
+          name: "bond0",
+          definition: { file: "o.c", line: line(text, "def"), text: 'static struct bond bond0 = { .name = "b0" };' },
+          initialised: true,
+          setsMember: false,
+        },
+      },
+    ]);
+    expect(rc.assignments).toEqual([]);
+    expect(rc.statement).toContain(`o.c:${line(text, "def")} with an initialiser that leaves \`table\` unset`);
+  });
+});
+
 describe("guardsOf", () => {
   it("reads else branches, iterator macros and early exits, innermost first", () => {
     const text = `void f(struct net *net)

@@ -31,6 +31,7 @@ import type {
   SourcePlace,
   SourceTarget,
   SourceTree,
+  TargetOrigin,
 } from "./types.js";
 
 /** A file in view: its text, parsed on first use (most candidate files are never parsed). */
@@ -537,7 +538,21 @@ class RootCauseFinder {
       const member = e.childForFieldName("field")?.text;
       if (!member) return undefined;
       await this.index.need([member]);
-      return { kind: "member", expression: ex, member, containers: this.containers(member), derivation };
+      const t: SourceTarget = {
+        kind: "member",
+        expression: ex,
+        member,
+        containers: this.containers(member),
+        derivation,
+      };
+      let base = e.childForFieldName("argument");
+      while (base && (base.type === "field_expression" || base.type === "parenthesized_expression"))
+        base = base.childForFieldName("argument") ?? base.namedChildren[0] ?? null;
+      if (base?.type === "identifier" && !derivation.length) {
+        const origins = await this.origins(base.text, chain, member);
+        if (origins.length) t.origins = origins;
+      }
+      return t;
     }
     if (e.type === "subscript_expression") {
       const base = e.childForFieldName("argument");
@@ -572,6 +587,58 @@ class RootCauseFinder {
     }
     await this.index.need([e.text]);
     return { kind: "global", expression: ex, global: e.text, derivation };
+  }
+
+  /** Where the base variable of a member path gets its value: the calls passing it, or its initialiser. */
+  private async origins(variable: string, chain: string[], member: string): Promise<TargetOrigin[]> {
+    for (const fn of chain) {
+      for (const def of this.index.functionDefs(fn)) {
+        const i = parameterNames(def.node).indexOf(variable);
+        if (i >= 0) {
+          const out: TargetOrigin[] = [];
+          for (const call of this.index.callsOf(fn).slice(0, MAX_CALL_SITES)) {
+            const arg = call.node.childForFieldName("arguments")?.namedChildren[i];
+            if (!arg) continue;
+            out.push(await this.origin(variable, { file: call.file, node: call.node }, arg, member));
+          }
+          return out;
+        }
+        const decl = this.index.declarationOf(variable, {
+          file: def.file,
+          node: def.node.childForFieldName("body") ?? def.node,
+        });
+        if (decl?.init && same(enclosingFunction(decl.decl.node), def.node))
+          return [await this.origin(variable, { file: decl.decl.file, node: decl.init }, decl.init, member)];
+      }
+    }
+    return [];
+  }
+
+  private async origin(variable: string, at: At, value: Node, member: string): Promise<TargetOrigin> {
+    const o: TargetOrigin = { variable, place: this.index.place(at), value: collapse(value.text) };
+    const g = stripArg(value);
+    if (g.type !== "identifier") return o;
+    await this.index.need([g.text]);
+    // a tentative definition (`static struct x g;` before use) and the one with the initialiser: the latter wins
+    const defs = this.index
+      .all("declaration", g.text)
+      .filter((d) => d.node.childrenForFieldName("declarator").some((x) => x?.type === "init_declarator"))
+      .concat(this.index.all("declaration", g.text));
+    for (const d of defs) {
+      if (d.node.parent?.type !== "translation_unit") continue;
+      for (const decl of d.node.childrenForFieldName("declarator")) {
+        const target = decl?.type === "init_declarator" ? decl.childForFieldName("declarator") : decl;
+        if (declared(target).name !== g.text || target?.type === "function_declarator") continue;
+        if (d.node.namedChildren.some((c) => c?.type === "storage_class_specifier" && c.text === "extern")) continue;
+        const init = decl?.type === "init_declarator" ? decl.childForFieldName("value") : null;
+        const sets = !!init
+          ?.descendantsOfType("initializer_pair")
+          .some((p) => p?.childForFieldName("designator")?.namedChildren[0]?.text === member);
+        o.object = { name: g.text, definition: this.index.place(d), initialised: !!init, setsMember: sets };
+        return o;
+      }
+    }
+    return o;
   }
 
   /** A value: an inline helper's call is replaced by what the helper returns. */
@@ -934,6 +1001,18 @@ class RootCauseFinder {
         parts.push(
           `\`${this.query.pointer}\` is loaded from \`${target.expression}\` (${target.derivation.map(at).join(", ")}).`,
         );
+      for (const o of (target.origins ?? []).slice(0, 2)) {
+        let t = `\`${o.variable}\` is \`${o.value}\` (${at(o.place)})`;
+        if (o.object) {
+          const d = at(o.object.definition);
+          t += o.object.setsMember
+            ? `, and \`${o.object.name}\`'s initialiser (${d}) sets \`${target.member}\``
+            : o.object.initialised
+              ? `, and \`${o.object.name}\` is defined at ${d} with an initialiser that leaves \`${target.member}\` unset (static storage: NULL)`
+              : `, and \`${o.object.name}\` is defined at ${d} without an initialiser (static storage: NULL)`;
+        }
+        parts.push(`${t}.`);
+      }
       const sets = assignments.filter((a) => !a.storesNull);
       const decl = assignments.find((a) => a.via === "declaration");
       if (!sets.length) {

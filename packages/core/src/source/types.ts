@@ -62,6 +62,23 @@ export interface SourceTarget {
    * then `return lab_ports[...]` in `lab_port_of`).
    */
   derivation: SourcePlace[];
+  /**
+   * For a member: where the object it was read from comes from — the base variable (`bond`) as a
+   * parameter, at each call passing it (`lab_null_table(&lab_bond0)`), or as a local, its initialiser.
+   */
+  origins?: TargetOrigin[];
+}
+
+/** Where the object holding the NULL member came from. */
+export interface TargetOrigin {
+  /** The base variable of the pointer expression (`bond`). */
+  variable: string;
+  /** The call passing it, or its initialiser. */
+  place: SourcePlace;
+  /** The value it gets there (`&lab_bond0`, `lab_bonds[dev->ifindex % LAB_MAX_IFINDEX]`). */
+  value: string;
+  /** When that is (the address of) a global object: its definition, and whether its initialiser sets the member. */
+  object?: { name: string; definition: SourcePlace; initialised: boolean; setsMember: boolean };
 }
 
 /** One place the target is written. */
