@@ -349,15 +349,31 @@ function runLineProgram(c: Cursor, defaultAddressSize: number, pc: bigint | unde
   };
   const mask = h.addressSize === 8 ? 0xffffffffffffffffn : (1n << BigInt(h.addressSize * 8)) - 1n;
   reset();
+  // Special opcodes (most of a program) are decoded straight from the bytes with the header's
+  // parameters in locals; the others go through the cursor. `end` lies inside the bytes (checked above).
+  const bytes = c.bytes;
+  const opBase = h.opcodeBase;
+  const lineRange = h.lineRange;
+  const lineBase = h.lineBase;
   while (c.pos < end) {
-    const op = c.u8();
-    if (op >= h.opcodeBase) {
+    const op = bytes[c.pos] as number;
+    c.pos++;
+    if (op >= opBase) {
       // Special opcode (§6.2.5.1).
-      const adj = op - h.opcodeBase;
-      advance(Math.floor(adj / h.lineRange));
-      line += h.lineBase + (adj % h.lineRange);
-      if (scan) emit();
-      else {
+      const adj = op - opBase;
+      const opAdvance = (adj / lineRange) | 0;
+      if (maxOps === 1) delta += minInst * opAdvance;
+      else advance(opAdvance);
+      line += lineBase + (adj - opAdvance * lineRange);
+      if (scan) {
+        if (delta <= target) {
+          hasRow = true;
+          cFile = file;
+          cLine = line;
+          cColumn = column;
+        }
+        n++;
+      } else {
         if (n === cap) grow();
         rd[n] = delta;
         rf[n] = file;
