@@ -472,7 +472,8 @@ class RootCauseFinder {
     const nullish = q.verdictKind === "null-pointer" || q.verdictKind === "null-array";
     const pointer = nullish ? q.pointer : undefined;
     try {
-      await this.index.need([...chain, ...trace]);
+      // one walk of the tree for everything known up front: files are parsed only when a query needs them
+      await this.index.need([...chain, ...trace, ...(pointer?.match(/[A-Za-z_]\w*/g) ?? [])]);
       const target = pointer ? await this.target(pointer, chain) : undefined;
       const assignments = target ? await this.assignments(target) : [];
       // the faulting function (outermost of the inline chain = the symbol) and trace functions never called directly
