@@ -3,8 +3,9 @@
  * for candidate files. The tree is walked once for its `.c` and `.h` files (dot-directories and
  * symlinked directories are skipped); each request reads the files and keeps those whose text
  * mentions one of the identifiers as a word — a cheap text prefilter, so only candidates reach the
- * C parser. Small trees are kept in memory after the first read; a kernel-sized tree (~70k files) is
- * re-read per request with progress on stderr. What cannot be read is skipped with one warning each.
+ * C parser. Small trees are kept in memory after the first read; for a kernel-sized tree (~70k files)
+ * each file's identifiers are kept as a Bloom filter instead, so a later request reads again only the
+ * files that may mention its identifiers; progress goes to stderr. What cannot be read is skipped with one warning each.
  * Also loads the tree-sitter runtime and C grammar `.wasm` files that core's parser is given as bytes.
  */
 
@@ -14,7 +15,7 @@ import { dirname, join, relative, sep } from "node:path";
 import { type CParser, loadCParser, type SourceFile, type SourceTree } from "@oopscope/core";
 import type { CliIO } from "./io.js";
 
-/** Keep every file's text after the first read when the tree is at most this many bytes. */
+/** Keep every file's text after the first read when the tree is at most this many bytes (else keep its identifier filter). */
 const CACHE_BYTES = 64 * 1024 * 1024;
 /** Generated register headers can be tens of MB; such files are not what a root cause is in. */
 const MAX_FILE = 8 * 1024 * 1024;
@@ -32,9 +33,57 @@ export async function loadParser(): Promise<CParser> {
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const wordOf = (id: string) => new RegExp(`\\b${escapeRe(id)}\\b`);
 
+/**
+ * A file's identifiers as a Bloom filter (two bits per token, about one bit per four characters of
+ * text): built while the file is read the first time, it lets later requests skip, without reading
+ * it again, every file that cannot mention an identifier. A token is a maximal run of [A-Za-z0-9_],
+ * so an identifier present as a word is always one token: no false negatives.
+ */
+const FNV = 0x811c9dc5;
+const mix = (h: number, c: number) => Math.imul(h ^ c, 0x01000193);
+const second = (h: number) => Math.imul(h ^ (h >>> 15), 0x5bd1e995) ^ (h >>> 13);
+
+function identifierFilter(text: string): Uint32Array {
+  let bits = 1024;
+  while (bits < text.length / 4 && bits < 1 << 24) bits <<= 1;
+  const f = new Uint32Array(bits >>> 5);
+  const mask = bits - 1;
+  const set = (h: number) => {
+    const a = h & mask;
+    const b = second(h) & mask;
+    f[a >>> 5] = (f[a >>> 5] as number) | (1 << (a & 31));
+    f[b >>> 5] = (f[b >>> 5] as number) | (1 << (b & 31));
+  };
+  let h = FNV;
+  let inToken = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95) {
+      h = mix(h, c);
+      inToken = true;
+    } else if (inToken) {
+      set(h);
+      h = FNV;
+      inToken = false;
+    }
+  }
+  if (inToken) set(h);
+  return f;
+}
+
+function mayHave(f: Uint32Array, id: string): boolean {
+  let h = FNV;
+  for (let i = 0; i < id.length; i++) h = mix(h, id.charCodeAt(i));
+  const mask = f.length * 32 - 1;
+  const a = h & mask;
+  const b = second(h) & mask;
+  return (((f[a >>> 5] as number) >>> (a & 31)) & 1) === 1 && (((f[b >>> 5] as number) >>> (b & 31)) & 1) === 1;
+}
+
 export class DirectorySourceTree implements SourceTree {
-  private list?: { path: string; size: number }[];
+  private list?: { path: string; size: number; filter?: Uint32Array }[];
   private cache = new Map<string, string>();
+  private readonly cacheBytes: number;
   private byId = new Map<string, SourceFile[]>();
   private warned = 0;
   private skipped = 0;
@@ -45,7 +94,11 @@ export class DirectorySourceTree implements SourceTree {
   constructor(
     private readonly dir: string,
     private readonly io: CliIO,
-  ) {}
+    /** Keep every file's text after the first read when the tree is at most this many bytes. */
+    options: { cacheBytes?: number } = {},
+  ) {
+    this.cacheBytes = options.cacheBytes ?? CACHE_BYTES;
+  }
 
   private warn(what: string, e: unknown): void {
     this.skipped++;
@@ -56,9 +109,9 @@ export class DirectorySourceTree implements SourceTree {
   }
 
   /** Every .c and .h file under the directory, relative paths with `/`. */
-  private files_(): { path: string; size: number }[] {
+  private files_(): { path: string; size: number; filter?: Uint32Array }[] {
     if (this.list) return this.list;
-    const out: { path: string; size: number }[] = [];
+    const out: { path: string; size: number; filter?: Uint32Array }[] = [];
     const walk = (d: string) => {
       let entries: import("node:fs").Dirent[];
       try {
@@ -108,7 +161,7 @@ export class DirectorySourceTree implements SourceTree {
     const list = this.files_();
     this.scans++;
     for (const id of ids) this.byId.set(id, []);
-    const keep = list.reduce((n, f) => n + f.size, 0) <= CACHE_BYTES;
+    const keep = list.reduce((n, f) => n + f.size, 0) <= this.cacheBytes;
     const word = new RegExp(`\\b(?:${ids.map(escapeRe).join("|")})\\b`);
     let found = 0;
     const tty = !!this.io.stderr.isTTY;
@@ -119,6 +172,9 @@ export class DirectorySourceTree implements SourceTree {
       if (f.size > MAX_FILE) continue;
       let text = this.cache.get(f.path);
       if (text === undefined) {
+        // read before: its identifiers say whether it can matter now
+        const filter = f.filter;
+        if (filter && !ids.some((id) => mayHave(filter, id))) continue;
         try {
           text = readFileSync(join(this.dir, f.path), "utf8");
           this.reads++;
@@ -128,6 +184,7 @@ export class DirectorySourceTree implements SourceTree {
           continue;
         }
         if (keep) this.cache.set(f.path, text);
+        else f.filter ??= identifierFilter(text);
       }
       // includes() first: most files mention none of the identifiers
       if (ids.some((id) => text.includes(id)) && word.test(text)) {

@@ -134,6 +134,18 @@ describe("DirectorySourceTree", () => {
     expect(t.scans).toBe(2);
   });
 
+  it("a tree too big to keep is read again only where a file's identifier filter allows", async () => {
+    const { cli } = io();
+    const t = new DirectorySourceTree(dir, cli, { cacheBytes: 0 });
+    expect((await t.files(["nothing_here"])).map((f) => f.path)).toEqual([]);
+    expect(t.reads).toBe(3);
+    // a.c and b.h mention lab_rcv as a word; c.c only as part of lab_rcv_other: never read again
+    expect((await t.files(["lab_rcv"])).map((f) => f.path)).toEqual(["net/core/a.c", "net/core/b.h"]);
+    expect(t.reads).toBe(5);
+    expect((await t.files(["lab_rcv_other"])).map((f) => f.path)).toEqual(["net/core/b.h", "net/core/c.c"]);
+    expect(t.reads).toBe(7);
+  });
+
   it("skips a file it cannot read, with a warning naming it", async () => {
     // a dangling symlink cannot be read by anyone (root included, unlike a chmod 0 file)
     const p = join(dir, "net/core/gone.c");
