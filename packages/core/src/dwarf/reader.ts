@@ -133,6 +133,9 @@ export class DwarfReader {
   private readonly abbrevTables = new Cache<number, AbbrevTable>();
   private readonly lineTables = new Cache<string, LineTable | undefined>();
   private readonly subprogramMaps = new Cache<string, SubprogramMap>();
+  /** The subprograms and containers at a unit's top level, as its first query walked them (taken by
+   * the subprogram map its second query builds, so that the unit is not walked again). */
+  private readonly topLevel = new Map<string, { subs: number[]; nested: number[] }>();
   /** `pcRangeAt`'s output, reused (read synchronously, then copied out). */
   private readonly rangeScratch = [0, 0, 0, 0];
   /** Units queried once: their first lookup scans, the second builds the sorted subprogram map. */
@@ -892,14 +895,19 @@ export class DwarfReader {
       const m = new SubprogramMap();
       // Top-level subprograms, and those nested in namespaces/classes (C++); subprograms inside
       // subprograms are reached by the walk from their parent. Other subtrees are jumped over.
+      const key = `${u.h.section}:${u.h.offset}`;
+      const walked = this.topLevel.get(key);
+      this.topLevel.delete(key);
       const visit = async (parent: number) => {
-        const subs: number[] = [];
-        const nested: number[] = [];
-        forEachChild(u, parent, (off, a) => {
-          if (a.tag === K.DW_TAG_subprogram) subs.push(off);
-          else if (a.hasChildren && CONTAINERS.has(a.tag)) nested.push(off);
-          return undefined;
-        });
+        let subs: number[] = [];
+        let nested: number[] = [];
+        if (walked && parent === u.h.dieOffset) ({ subs, nested } = walked);
+        else
+          forEachChild(u, parent, (off, a) => {
+            if (a.tag === K.DW_TAG_subprogram) subs.push(off);
+            else if (a.hasChildren && CONTAINERS.has(a.tag)) nested.push(off);
+            return undefined;
+          });
         const r = this.rangeScratch;
         for (const off of subs) {
           // In place for low_pc/high_pc (nearly all), through the general path otherwise.
@@ -936,14 +944,18 @@ export class DwarfReader {
       let hit = -1;
       const slow: number[] = [];
       const nested: number[] = [];
+      // The unit's top level is also remembered for the subprogram map its next query builds.
+      const subs: number[] | undefined = parent === u.h.dieOffset ? [] : undefined;
       forEachChild(u, parent, (off, a) => {
         if (a.tag === K.DW_TAG_subprogram) {
+          subs?.push(off);
           const covers = coversPc(u, off, pcHi, pcLo);
           if (covers === 1) hit = off;
           else if (covers < 0) slow.push(off);
         } else if (a.hasChildren && CONTAINERS.has(a.tag)) nested.push(off);
         return undefined;
       });
+      if (subs) this.topLevel.set(key, { subs, nested });
       // When several subprograms cover the pc (assembler aliases: `__memset` and `memset` with one
       // range), the last in DIE order wins, as with llvm-symbolizer and the sorted map below.
       for (let k = slow.length - 1; k >= 0; k--) {
