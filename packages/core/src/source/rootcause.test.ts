@@ -380,6 +380,30 @@ static struct bond bond0 = { .name = "b0" }; /* @def */
   });
 });
 
+describe("findRootCause: the container from the path", () => {
+  it("resolves the member's struct from the base variable's type, through an anonymous union", async () => {
+    const text = `struct net_device;
+struct sk { int len; union { struct net_device *dev; unsigned long scratch; }; };
+struct port { struct net_device *dev; };
+static int rcv(struct sk *skb) { return skb->dev->ifindex; }
+static void set_sk(struct sk *s, struct net_device *d) { s->dev = d; /* @sk */ }
+static void set_port(struct port *p, struct net_device *d) { p->dev = d; }
+`;
+    const rc = await findRootCause(parser, tree([{ path: "u.c", text }]), {
+      verdictKind: "null-pointer",
+      pointer: "skb->dev",
+      pointerType: "struct net_device *",
+      inlineChain: ["rcv"],
+      trace: ["rcv"],
+    });
+    // both structs declare a `struct net_device *dev`: only the path says it is struct sk's
+    expect(rc.target?.containers).toEqual(["struct sk"]);
+    expect(rc.assignments.map((a) => [a.place.line, a.place.function, a.matchedBy])).toEqual([
+      [line(text, "sk"), "set_sk", "type"],
+    ]);
+  });
+});
+
 describe("guardsOf", () => {
   it("reads else branches, iterator macros and early exits, innermost first", () => {
     const text = `void f(struct net *net)

@@ -74,6 +74,10 @@ const MAX_DERIVATION = 3;
 const CALLER_DEPTH = 2;
 /** Call sites kept per function (a helper called from everywhere says little). */
 const MAX_CALL_SITES = 8;
+/** Structs a member name may belong to before the name alone is taken as saying nothing. */
+const MAX_CONTAINERS = 4;
+/** Assignment sites kept (a member written everywhere: the rest are counted in a note). */
+const MAX_ASSIGNMENTS = 24;
 
 const collapse = (s: string) => s.replace(/\s+/g, " ").trim();
 const short = (s: string, n = 160) => {
@@ -248,7 +252,18 @@ function fieldsOfBody(node: Node): Map<string, string> | undefined {
   for (const fd of body.namedChildren) {
     if (fd?.type !== "field_declaration") continue;
     const t = fd.childForFieldName("type");
-    for (const d of fd.childrenForFieldName("declarator")) {
+    const ds = fd.childrenForFieldName("declarator");
+    // an anonymous struct or union member: its members are the outer struct's (struct sk_buff's dev)
+    if (
+      !ds.length &&
+      t &&
+      (t.type === "struct_specifier" || t.type === "union_specifier") &&
+      !t.childForFieldName("name")
+    ) {
+      for (const [f, ft] of fieldsOfBody(t) ?? []) fields.set(f, ft);
+      continue;
+    }
+    for (const d of ds) {
       const { name: f, pointers } = declared(d);
       if (f) fields.set(f, typeText(t, pointers));
     }
@@ -266,6 +281,7 @@ class SourceIndex {
   private asked = new Set<string>();
   private nodeCache = new Map<string, At[]>();
   private structCache = new Map<string, Map<string, string> | undefined>();
+  private declCache = new Map<string, Parsed[]>();
 
   constructor(
     private readonly parser: CParser,
@@ -281,6 +297,7 @@ class SourceIndex {
       this.files.set(f.path, new Parsed(f.path, f.text, this.parser));
       this.nodeCache.clear();
       this.structCache.clear();
+      this.declCache.clear();
     }
   }
 
@@ -350,15 +367,24 @@ class SourceIndex {
     return out;
   }
 
+  /** Files that may declare `name` at file scope (kernel style starts those at column 0), cached per name. */
+  private declaringFiles(name: string): Parsed[] {
+    let out = this.declCache.get(name);
+    if (!out) {
+      const re = new RegExp(`^[A-Za-z_][^;(){}=\\n]*[\\s*]${escapeRe(name)}\\s*(?:\\[[^\\]\\n]*\\]\\s*)*[;=,]`, "m");
+      out = [...this.files.values()].filter((f) => f.text.includes(name) && re.test(f.text));
+      this.declCache.set(name, out);
+    }
+    return out;
+  }
+
   /** The declaration of `name` visible at `at` (parameter or local of its function, else file scope, else any file). */
   declarationOf(name: string, at: At): { type: Node | null; pointers: number; decl: At; init?: Node } | undefined {
     const fn = enclosingFunction(at.node);
     const scopes: At[] = [];
     if (fn) scopes.push({ file: at.file, node: fn });
     scopes.push({ file: at.file, node: at.file.tree.rootNode });
-    const re = word(name);
-    for (const f of this.files.values())
-      if (f !== at.file && re.test(f.text)) scopes.push({ file: f, node: f.tree.rootNode });
+    for (const f of this.declaringFiles(name)) if (f !== at.file) scopes.push({ file: f, node: f.tree.rootNode });
     for (const scope of scopes) {
       const fileScope = scope.node.type === "translation_unit";
       for (const d of scope.node.descendantsOfType(["declaration", "parameter_declaration"])) {
@@ -543,9 +569,11 @@ class RootCauseFinder {
         kind: "member",
         expression: ex,
         member,
-        containers: this.containers(member),
+        containers: [],
         derivation,
       };
+      const own = await this.containerOf(e, chain);
+      t.containers = own ? [`struct ${own}`] : this.containers(member);
       let base = e.childForFieldName("argument");
       while (base && (base.type === "field_expression" || base.type === "parenthesized_expression"))
         base = base.childForFieldName("argument") ?? base.namedChildren[0] ?? null;
@@ -672,6 +700,41 @@ class RootCauseFinder {
   }
 
   /** Structs declaring `member`, narrowed to those whose member has the verdict's pointer type. */
+  /**
+   * The struct holding the member, from the path itself: the base variable's declared type in an
+   * inline-chain function, then each member's type (`bond` is `struct lab_bond *`, its `alb` is
+   * `struct lab_alb`: the container of `table`). Undefined when any step does not resolve.
+   */
+  private async containerOf(e: Node, chain: string[]): Promise<string | undefined> {
+    const path: string[] = [];
+    let base: Node | null = e;
+    while (base?.type === "field_expression") {
+      path.unshift(base.childForFieldName("field")?.text ?? "");
+      base = base.childForFieldName("argument");
+      while (base?.type === "parenthesized_expression") base = base.namedChildren[0] ?? null;
+    }
+    if (base?.type !== "identifier") return undefined;
+    for (const fn of chain) {
+      for (const def of this.index.functionDefs(fn)) {
+        const decl = this.index.declarationOf(base.text, {
+          file: def.file,
+          node: def.node.childForFieldName("body") ?? def.node,
+        });
+        let s = structName(decl?.type ?? null);
+        if (!s) continue;
+        for (const f of path.slice(0, -1)) {
+          await this.index.need([s]);
+          const t: string | undefined = this.index.fieldsOf(s)?.get(f);
+          s = t ? /^(?:struct|union)\s+(\w+)/.exec(t)?.[1] : undefined;
+          if (!s) return undefined;
+        }
+        await this.index.need([s]);
+        return this.index.fieldsOf(s)?.has(path.at(-1) ?? "") ? s : undefined;
+      }
+    }
+    return undefined;
+  }
+
   private containers(member: string): string[] {
     const want = this.query.pointerType ? normType(this.query.pointerType) : undefined;
     // with the pointer's type, only files declaring `<type> … member` need parsing
@@ -679,9 +742,14 @@ class RootCauseFinder {
     if (want && base) {
       const re = new RegExp(`\\b${escapeRe(base)}\\b[^;{}]*\\b${escapeRe(member)}\\s*(?:\\[[^\\]]*\\]\\s*)*[;,:]`);
       const typed = this.index.structsWith(member, re).filter((s) => normType(s.type) === want);
-      if (typed.length) return typed.map((s) => `struct ${s.struct}`);
+      if (typed.length && typed.length <= MAX_CONTAINERS) return typed.map((s) => `struct ${s.struct}`);
     }
-    return this.index.structsWith(member).map((s) => `struct ${s.struct}`);
+    const all = this.index.structsWith(member).map((s) => `struct ${s.struct}`);
+    if (all.length <= MAX_CONTAINERS) return all;
+    this.notes.push(
+      `\`${member}\` is a member of ${all.length} structs in view and neither the path nor the pointer's type says which: assignments are matched by name`,
+    );
+    return [];
   }
 
   private async assignments(t: SourceTarget): Promise<AssignmentSite[]> {
@@ -772,6 +840,10 @@ class RootCauseFinder {
       }
     }
     out.sort((a, b) => a.place.file.localeCompare(b.place.file) || a.place.line - b.place.line);
+    if (out.length > MAX_ASSIGNMENTS) {
+      this.notes.push(`${out.length} assignment sites; the first ${MAX_ASSIGNMENTS} are kept`);
+      out.length = MAX_ASSIGNMENTS;
+    }
     return out;
   }
 
@@ -1002,7 +1074,8 @@ class RootCauseFinder {
         parts.push(
           `\`${this.query.pointer}\` is loaded from \`${target.expression}\` (${target.derivation.map(at).join(", ")}).`,
         );
-      for (const o of (target.origins ?? []).slice(0, 2)) {
+      // an origin says something when it is a global object (its definition may leave the member unset)
+      for (const o of (target.origins ?? []).filter((x) => x.object).slice(0, 2)) {
         let t = `\`${o.variable}\` is \`${o.value}\` (${at(o.place)})`;
         if (o.object) {
           const d = at(o.object.definition);
