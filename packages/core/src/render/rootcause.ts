@@ -22,9 +22,15 @@ const guardText = (g: Guard) =>
 
 function registrationRows(r: Registration, depth: number, label = "callback"): RootCauseRow[] {
   const rows: RootCauseRow[] = [
-    { label, text: `${r.function} stored in ${member(r, r.field)} at ${at(r.stored)}: ${r.stored.text}`, depth },
+    {
+      label,
+      text: r.field.startsWith("argument ")
+        ? `${r.function} passed as ${r.field} of ${r.object}() at ${at(r.stored)}: ${r.stored.text}`
+        : `${r.function} stored in ${member(r, r.field)} at ${at(r.stored)}: ${r.stored.text}`,
+      depth,
+    },
   ];
-  if (r.registeredAt)
+  if (r.registeredAt && !r.field.startsWith("argument "))
     rows.push({
       label: "by",
       text: `${r.registeredAt.text} at ${at(r.registeredAt)} in ${fn(r.registeredAt)}`,

@@ -253,6 +253,7 @@ static void __exit teardown(void) { dev_remove_pack(&pt); }
     expect([r?.object, r?.field, r?.registeredAt?.line]).toEqual(["request_irq", "argument 2", line(text, "call")]);
     expect(r?.guards.map((g) => g.text)).toEqual(["shared"]);
     expect(r?.registrar).toBeUndefined();
+    expect(rc.statement).toBe(`\`rcv\` is passed to \`request_irq(irq, rcv, 0, "x", 0)\` (c.c:${line(text, "call")}).`);
   });
 });
 

@@ -933,7 +933,7 @@ class RootCauseFinder {
           stored: this.index.place(at),
           object: callee(call) ?? collapse(call.childForFieldName("function")?.text ?? "?"),
           field: `argument ${p.namedChildren.findIndex((c) => same(c, at.node)) + 1}`,
-          registeredAt: this.index.place({ file: at.file, node: call }),
+          registeredAt: this.index.place({ file: at.file, node: call }, call),
           guards: guardsOf(call, enclosingFunction(call)),
         };
         out.push(reg);
@@ -1058,9 +1058,14 @@ class RootCauseFinder {
     const shown = wild ?? regs[0];
     if (shown) {
       const r = shown;
-      let s = `\`${r.function}\` is stored in \`${member(r, r.field)}\` (${at(r.stored)})`;
-      if (r.registeredAt)
-        s += ` and registered by \`${r.registeredAt.text.replace(/;$/, "")}\` (${at(r.registeredAt)})`;
+      let s: string;
+      if (r.field.startsWith("argument ") && r.registeredAt)
+        s = `\`${r.function}\` is passed to \`${r.registeredAt.text.replace(/;$/, "")}\` (${at(r.registeredAt)})`;
+      else {
+        s = `\`${r.function}\` is stored in \`${member(r, r.field)}\` (${at(r.stored)})`;
+        if (r.registeredAt)
+          s += ` and registered by \`${r.registeredAt.text.replace(/;$/, "")}\` (${at(r.registeredAt)})`;
+      }
       if (r.scope) {
         const v = r.scope.value === "unset" ? "unset" : `\`${r.scope.value}\``;
         s += ` with \`${member(r, r.scope.field)}\` ${v}${r.scope.place ? ` (${at(r.scope.place)})` : ""}: ${r.scope.meaning}`;
