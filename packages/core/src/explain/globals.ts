@@ -356,10 +356,14 @@ export class GlobalNamer {
     if (!mem.base || !this.relocs) return undefined;
     const lo = this.relocAt(ctx.offsetOf(k));
     if (lo) {
-      // The low part folded into the load: the base must hold the high part of the same S + A.
+      // The low part folded into the load (`ld a1, %lo(sym)(v0)`, `ldr w1, [x1, :lo12:sym]`): the
+      // compiler emits it only over a register holding the high part of the same S + A. That pair is
+      // checked where the base's definition is visible; a base reloaded from a stack spill is not
+      // (GCC keeps %hi(sym) in a stack slot across calls in lab_write), and then the relocation's
+      // S + A stands. A base holding anything else is not this global.
       const low = lo.type === R_MIPS_LO16 || R_AARCH64_LDST_LO12.has(lo.type);
       const b = this.addrOf(ctx, mem.base, k, 0);
-      if (!low || mem.index || b?.kind !== "hi" || !sameTarget(b, lo)) return undefined;
+      if (!low || mem.index || (b && (b.kind !== "hi" || !sameTarget(b, lo)))) return undefined;
       return { target: this.place(lo.symbol, (lo.symbol?.value ?? 0n) + lo.addend) };
     }
     const b = this.addrOf(ctx, mem.base, k, 0);
