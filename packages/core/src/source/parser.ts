@@ -5,7 +5,7 @@
  * `web-tree-sitter.wasm` and tree-sitter-c's `tree-sitter-c.wasm`).
  */
 
-import { Language, Parser, type Tree } from "web-tree-sitter";
+import type { Tree } from "web-tree-sitter";
 
 export interface CParserWasm {
   /** web-tree-sitter's runtime (`web-tree-sitter/web-tree-sitter.wasm`). */
@@ -45,8 +45,12 @@ export interface CParser {
 
 let runtimeReady: Promise<void> | undefined;
 
-/** Load the runtime (once per process) and the grammar; parsing is then synchronous. */
+/**
+ * Load the runtime (once per process) and the grammar; parsing is then synchronous. web-tree-sitter
+ * is imported here, on first use, so that an analysis without a source tree never loads it.
+ */
 export async function loadCParser(wasm: CParserWasm): Promise<CParser> {
+  const { Language, Parser } = await import("web-tree-sitter");
   runtimeReady ??= Parser.init({ wasmBinary: wasm.runtime } as Parameters<typeof Parser.init>[0]);
   await runtimeReady;
   const language = await Language.load(wasm.grammar);
