@@ -1100,7 +1100,9 @@ class RootCauseFinder {
         );
       } else {
         const where = sets.map((a) => {
-          let s = `${fnAt(a.place)}${under(a.guards)}`;
+          // an element of a global array: which element is stored says which ones stay NULL
+          const what = target.kind === "global" && a.target !== name ? `, \`${a.target} = ${a.value}\`` : "";
+          let s = `${fnAt(a.place)}${what}${under(a.guards)}`;
           const withArgs = (c: CallSite) =>
             c.arguments.length ? ` with ${c.arguments.map((x) => `\`${x}\``).join(", ")}` : "";
           const up = a.callers.slice(0, 2).map((c) => {
