@@ -279,8 +279,10 @@ function registration(r: Registration): JsonObject {
     registeredAt: opt(r.registeredAt, sourcePlace),
     registrar: opt(r.registrar, (g) => ({
       call: g.call,
-      struct: g.struct,
+      struct: g.struct ?? null,
       scopeField: g.scopeField ?? null,
+      scopeArg: g.scopeArg ?? null,
+      wildcard: g.wildcard,
       kindField: g.kindField ?? null,
       cites: g.cites,
     })),

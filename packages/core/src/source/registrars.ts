@@ -18,6 +18,7 @@ export const REGISTRARS: readonly Registrar[] = [
     arg: 0,
     scopeField: "dev",
     kindField: "type",
+    wildcard: true,
     nullMeans: "wildcard: every device's packets of that type reach the handler",
     setMeans: "only that device's packets reach the handler",
     cites: "include/linux/netdevice.h struct packet_type; net/core/dev.c ptype_head(), __netif_receive_skb_core()",
@@ -29,6 +30,7 @@ export const REGISTRARS: readonly Registrar[] = [
     struct: "packet_offload",
     arg: 0,
     kindField: "type",
+    wildcard: true,
     nullMeans: "every device's packets of that type (packet_offload has no device scope)",
     setMeans: "every device's packets of that type (packet_offload has no device scope)",
     cites: "include/linux/netdevice.h struct packet_offload; net/core/gro.c dev_add_offload()",
@@ -39,9 +41,22 @@ export const REGISTRARS: readonly Registrar[] = [
     call: "register_netdevice_notifier",
     struct: "notifier_block",
     arg: 0,
+    wildcard: true,
     nullMeans: "every net device's events (a netdevice notifier has no device scope)",
     setMeans: "every net device's events (a netdevice notifier has no device scope)",
     cites: "net/core/dev.c register_netdevice_notifier()",
+  },
+  {
+    // net/core/dev.c netdev_rx_handler_register(dev, rx_handler, data): stores the handler in that
+    // device's rx_handler, which __netif_receive_skb_core() calls for skb->dev only (the per-device
+    // hook that replaced bonding's packet_type in later kernels).
+    call: "netdev_rx_handler_register",
+    arg: 1,
+    scopeArg: 0,
+    wildcard: false,
+    nullMeans: "no device: there is nothing to register on",
+    setMeans: "only packets received on that device reach the handler",
+    cites: "net/core/dev.c netdev_rx_handler_register(), __netif_receive_skb_core()",
   },
 ];
 

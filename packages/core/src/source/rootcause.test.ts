@@ -224,6 +224,24 @@ static void __exit teardown(void) { dev_remove_pack(&pt); }
     expect(r?.scope).toMatchObject({ value: "NULL", wildcard: true });
   });
 
+  it("a handler passed with its device to netdev_rx_handler_register is scoped to that device", async () => {
+    const text = `${handler}static int enslave(struct net_device *slave, void *bond)
+{
+	return netdev_rx_handler_register(slave, rcv, bond); /* @reg */
+}
+`;
+    const rc = await findRootCause(parser, tree([{ path: "e.c", text }]), q);
+    const r = rc.registrations[0];
+    expect([r?.object, r?.field, r?.registrar?.call, r?.registeredAt?.line]).toEqual([
+      "netdev_rx_handler_register",
+      "argument 2",
+      "netdev_rx_handler_register",
+      line(text, "reg"),
+    ]);
+    expect(r?.scope).toMatchObject({ field: "argument 1", value: "slave", wildcard: false });
+    expect(r?.scope?.meaning).toBe("only packets received on that device reach the handler");
+  });
+
   it("a .dev set to a device is not a wildcard", async () => {
     const text = `${handler}static int setup(struct net_device *bond_dev, struct packet_type *pt)
 {

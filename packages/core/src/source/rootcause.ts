@@ -928,14 +928,32 @@ class RootCauseFinder {
       } else if (p.type === "argument_list") {
         // passed straight to a call: that call is the registration
         const call = p.parent as Node;
+        const index = p.namedChildren.findIndex((c) => same(c, at.node));
         const reg: Registration = {
           function: fn,
           stored: this.index.place(at),
           object: callee(call) ?? collapse(call.childForFieldName("function")?.text ?? "?"),
-          field: `argument ${p.namedChildren.findIndex((c) => same(c, at.node)) + 1}`,
+          field: `argument ${index + 1}`,
           registeredAt: this.index.place({ file: at.file, node: call }, call),
           guards: guardsOf(call, enclosingFunction(call)),
         };
+        // a row for a call that takes the callback itself: its scope is another argument
+        const row = registrarFor(reg.object);
+        if (row && row.struct === undefined && row.arg === index) {
+          reg.registrar = row;
+          const scope = row.scopeArg !== undefined ? p.namedChildren[row.scopeArg] : undefined;
+          if (scope && row.scopeArg !== undefined) {
+            const value = collapse(scope.text);
+            const wildcard = row.wildcard && isNullText(value);
+            reg.scope = {
+              field: `argument ${row.scopeArg + 1}`,
+              value,
+              place: reg.registeredAt as SourcePlace,
+              wildcard,
+              meaning: isNullText(value) ? row.nullMeans : row.setMeans,
+            };
+          }
+        }
         out.push(reg);
         continue;
       } else continue;
@@ -973,7 +991,8 @@ class RootCauseFinder {
       const name = callee(at.node);
       if (!name) continue;
       const row = registrarFor(name);
-      const arg = row ? args[row.arg] : args.find((a) => a && collapse(stripArg(a).text) === reg.object);
+      const arg =
+        row?.struct !== undefined ? args[row.arg] : args.find((a) => a && collapse(stripArg(a).text) === reg.object);
       if (!arg || collapse(stripArg(arg).text) !== reg.object) continue;
       if (!row && !/(^|_)(register|add|attach|install|hook|setup|create|start|enable)(_|$)/.test(name)) continue;
       if (!found || (row && !registrarFor(callee(found.node) ?? ""))) found = at;
@@ -1011,7 +1030,7 @@ class RootCauseFinder {
     }
     if (row.scopeField) {
       const s = fieldValue(row.scopeField);
-      const wildcard = s.value === "unset" || isNullText(s.value);
+      const wildcard = row.wildcard && (s.value === "unset" || isNullText(s.value));
       const what = reg.kind ? ` (${reg.kind.field} ${reg.kind.value})` : "";
       reg.scope = {
         field: row.scopeField,

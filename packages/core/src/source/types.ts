@@ -106,12 +106,16 @@ export interface AssignmentSite {
 export interface Registrar {
   /** The kernel function that registers (`dev_add_pack`). */
   call: string;
-  /** The struct passed to it that holds the callback (`packet_type`). */
-  struct: string;
-  /** Which argument (0-based) is that struct's address. */
+  /** The struct passed to it that holds the callback (`packet_type`); absent when the callback itself is passed. */
+  struct?: string;
+  /** Which argument (0-based) is that struct's address, or, without a struct, the callback. */
   arg: number;
   /** The member that scopes delivery (`dev`), when there is one. */
   scopeField?: string;
+  /** Without a struct: the argument (0-based) that scopes delivery (`netdev_rx_handler_register(dev, …)`). */
+  scopeArg?: number;
+  /** An unset or NULL scope receives everything (a packet_type's dev); otherwise NULL is just wrong. */
+  wildcard: boolean;
   /** The member that says which events (`type`: the ethertype). */
   kindField?: string;
   /** What an unset or NULL scope field means. */
