@@ -96,7 +96,8 @@ const R_AARCH64_ADD_ABS_LO12_NC = 277;
 const R_AARCH64_LDST_LO12 = new Set([278, 284, 285, 286, 299]);
 const R_AARCH64_JUMP26 = 282;
 const R_AARCH64_CALL26 = 283;
-/** MIPS psABI: %hi and %lo of S + A. */
+/** MIPS psABI: `jal`'s 26-bit target, %hi and %lo of S + A. */
+const R_MIPS_26 = 4;
 const R_MIPS_HI16 = 5;
 const R_MIPS_LO16 = 6;
 
@@ -278,15 +279,17 @@ export class GlobalNamer {
 
   /**
    * The function a call at `o` (length `len`) goes to, from its relocation: x86-64 `call` (PLT32/PC32
-   * in the instruction), AArch64 `bl` (R_AARCH64_CALL26 on the instruction); an undefined symbol only.
+   * in the instruction), AArch64 `bl` (R_AARCH64_CALL26 on the instruction), MIPS `jal` (R_MIPS_26);
+   * an undefined symbol only.
    */
   callee(o: number, len: number): string | undefined {
     const r = this.relocs?.find((x) =>
       this.x86
         ? x.at > o && x.at + 4 <= o + len && (x.type === R_X86_64_PLT32 || x.type === R_X86_64_PC32)
-        : this.ds.elf.machine === EM_AARCH64 &&
-          x.at === o &&
-          (x.type === R_AARCH64_CALL26 || x.type === R_AARCH64_JUMP26),
+        : x.at === o &&
+          (this.ds.elf.machine === EM_AARCH64
+            ? x.type === R_AARCH64_CALL26 || x.type === R_AARCH64_JUMP26
+            : x.type === R_MIPS_26),
     );
     return r?.symbol && r.symbol.shndx === SHN_UNDEF ? r.symbol.name : undefined;
   }

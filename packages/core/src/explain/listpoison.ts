@@ -76,7 +76,8 @@ export async function explainListPoisonCaller(
   const q = { symbol: fn.name, ...(f.size !== undefined ? { size: f.size } : {}) };
   const pcOf = async (o: number) => (await symbolizer.resolve({ ...q, offset: BigInt(o) })).pc;
   const callee = await calleeOf(symbolizer, fn, insns, fx, sem, k);
-  if (callee !== undefined && !CHECKERS.test(callee)) return undefined;
+  // Only a call the object's relocations show going to a list check passes the entry.
+  if (callee === undefined || !CHECKERS.test(callee)) return undefined;
 
   // Follow rdi back to a variable.
   const an = analyseFunction(fn.name, insns, sem, (insns[k] as Instruction).offset);
