@@ -101,6 +101,9 @@ describe("--src on the seed shape", async () => {
     for (const t of ["pk_type->func = rlb_arp_recv;", "pk_type->dev = NULL;", "bond_info->rx_hashtbl = new_hashtbl;"])
       expect(rc.statement).toContain(`bond_setup.c:${lineOf(t)}`);
     expect(rc.statement).toContain("`rlb_enabled = bond->mode == BOND_MODE_ALB`");
+    // the tie: the table exists only in ALB mode, yet the handler gets every device's ARP packets
+    expect(rc.statement).toContain("So unless `rlb_enabled` (passed as `bond->mode == BOND_MODE_ALB`) and");
+    expect(rc.statement).toContain("`pk_type->dev` NULL");
   });
 });
 

@@ -1141,15 +1141,22 @@ class RootCauseFinder {
           `${target.kind === "member" ? "Member " : ""}\`${name}\`${whose} is set ${sets.length === 1 ? "only " : ""}in ${where.join("; and in ")}.`,
         );
         // the conditions on the way: the assignment's own, else those of its first chain of callers
+        // a guard on a parameter reads with what the caller passes (`rlb_enabled`, passed as `bond->mode == BOND_MODE_ALB`)
+        const passed = new Map<string, string>();
         const conds = sets.flatMap((a) => {
           const own = mainGuards(a.guards);
           if (own.length) return own;
           const c = a.callers[0];
+          for (const x of c?.callers[0]?.arguments ?? []) {
+            const [p, v] = x.split(" = ", 2);
+            if (p && v) passed.set(p, v);
+          }
           return c ? [...mainGuards(c.guards), ...(c.callers[0] ? mainGuards(c.callers[0].guards) : [])] : [];
         });
+        const cond = (g: Guard) => `\`${g.text}\`${passed.has(g.text) ? ` (passed as \`${passed.get(g.text)}\`)` : ""}`;
         if (wild?.scope && conds.length)
           parts.push(
-            `So unless ${conds.map((g) => `\`${g.text}\``).join(" and ")} ${conds.length > 1 ? "hold" : "holds"}, \`${this.query.pointer}\` stays NULL; yet \`${wild.function}\` runs there too, since its registration is not limited to where it was set up (\`${member(wild, wild.scope.field)}\` ${wild.scope.value === "unset" ? "unset" : wild.scope.value}).`,
+            `So unless ${conds.map(cond).join(" and ")} ${conds.length > 1 ? "hold" : "holds"}, \`${this.query.pointer}\` stays NULL; yet \`${wild.function}\` runs there too, since its registration is not limited to where it was set up (\`${member(wild, wild.scope.field)}\` ${wild.scope.value === "unset" ? "unset" : wild.scope.value}).`,
           );
       }
     }
