@@ -133,32 +133,35 @@ export function readLineHeader(c: Cursor, defaultAddressSize: number): { header:
   const files: (LineFileEntry | undefined)[] = [];
   if (version >= 5) {
     const fc: FormContext = { version, offsetSize, addressSize };
-    // §6.2.4.1: directory and file tables described by (content type, form) pairs.
-    const readEntries = (what: string): Map<number, AttrValue>[] => {
+    // §6.2.4.1: directory and file tables described by (content type, form) pairs. Each entry's path
+    // and directory index are read as they come (a kernel unit lists hundreds of files).
+    const readEntries = (what: string, entry: (path: AttrValue | undefined, dir: AttrValue | undefined) => void) => {
       const nfmt = c.u8();
-      const fmt: [number, number][] = [];
-      for (let i = 0; i < nfmt; i++) fmt.push([ulebNum(c), ulebNum(c)]);
+      const cts: number[] = [];
+      const forms: number[] = [];
+      for (let i = 0; i < nfmt; i++) {
+        cts.push(ulebNum(c));
+        forms.push(ulebNum(c));
+      }
       const n = ulebNum(c);
       if (n > c.remaining) throw new OopsError("E_DWARF_LINE", `${n} ${what} entries`, offset);
-      const out: Map<number, AttrValue>[] = [];
       for (let i = 0; i < n; i++) {
-        const m = new Map<number, AttrValue>();
-        for (const [ct, form] of fmt) {
-          if (ct === K.DW_LNCT_path || ct === K.DW_LNCT_directory_index) m.set(ct, readForm(c, form, fc, 0));
+        let path: AttrValue | undefined;
+        let dir: AttrValue | undefined;
+        for (let k = 0; k < nfmt; k++) {
+          const ct = cts[k] as number;
+          const form = forms[k] as number;
+          if (ct === K.DW_LNCT_path) path = readForm(c, form, fc, 0);
+          else if (ct === K.DW_LNCT_directory_index) dir = readForm(c, form, fc, 0);
           else skipForm(c, form, fc); // timestamp, size, MD5 (data16): not needed to name a file
         }
-        out.push(m);
+        entry(path, dir);
       }
-      return out;
     };
-    for (const d of readEntries("directory")) dirs.push(d.get(K.DW_LNCT_path) ?? { k: "str", v: "" });
-    for (const f of readEntries("file")) {
-      const di = f.get(K.DW_LNCT_directory_index);
-      files.push({
-        name: f.get(K.DW_LNCT_path) ?? { k: "str", v: "" },
-        dir: di && di.k === "const" ? Number(di.v) : 0,
-      });
-    }
+    readEntries("directory", (path) => dirs.push(path ?? { k: "str", v: "" }));
+    readEntries("file", (path, di) =>
+      files.push({ name: path ?? { k: "str", v: "" }, dir: di && di.k === "const" ? Number(di.v) : 0 }),
+    );
   } else {
     for (;;) {
       const s = c.cstr();
