@@ -34,9 +34,14 @@ export function kernelDir(explicit) {
   if (explicit) return explicit;
   if (process.env.KERNEL_DIR) return process.env.KERNEL_DIR;
   const cache = join(ROOT, ".cache/kernel");
+  // the amd64 kernel: fetch-debian-dbg.sh extracts bonding.ko only there (the crash lab's arm64 and
+  // mips64el vmlinux images share the cache)
   const dirs = existsSync(cache)
     ? readdirSync(cache, { withFileTypes: true }).filter(
-        (d) => d.isDirectory() && existsSync(join(cache, d.name, "vmlinux")),
+        (d) =>
+          d.isDirectory() &&
+          existsSync(join(cache, d.name, "vmlinux")) &&
+          existsSync(join(cache, d.name, "bonding.ko")),
       )
     : [];
   if (dirs.length === 0) throw new Error("no extracted kernel: run scripts/kernel/fetch-debian-dbg.sh first");
