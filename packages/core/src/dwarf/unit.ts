@@ -128,10 +128,38 @@ export interface AbbrevTable {
   /** Dense codes (the usual 1..n) index this array; others go in `sparse`. */
   readonly dense: (Abbrev | undefined)[];
   readonly sparse: Map<number, Abbrev>;
+  /** Entries not decoded yet (see `readAbbrevTable`), dropped once all are. */
+  lazy?: LazyAbbrevs | undefined;
+}
+
+/** Where each not-yet-decoded entry of a table starts (just after its code) in the table's bytes. */
+interface LazyAbbrevs {
+  readonly bytes: Uint8Array;
+  readonly littleEndian: boolean;
+  readonly base: number;
+  readonly dense: number[];
+  readonly sparse: Map<number, number>;
+  readonly shapes: AbbrevShapes | undefined;
+  left: number;
 }
 
 export function abbrevOf(t: AbbrevTable, code: number): Abbrev | undefined {
-  return code < t.dense.length ? t.dense[code] : t.sparse.get(code);
+  const a = code < t.dense.length ? t.dense[code] : t.sparse.get(code);
+  return a !== undefined || t.lazy === undefined ? a : decodeAbbrev(t, t.lazy, code);
+}
+
+/** Decodes entry `code` of a table read lazily, on its first use. */
+function decodeAbbrev(t: AbbrevTable, lz: LazyAbbrevs, code: number): Abbrev | undefined {
+  const pos = code < lz.dense.length ? lz.dense[code] : lz.sparse.get(code);
+  if (pos === undefined || pos < 0) return undefined;
+  const c = new Cursor(lz.bytes, lz.littleEndian, lz.base, pos);
+  const a = readAbbrevEntry(c, code, lz.shapes);
+  if (code < t.dense.length) t.dense[code] = a;
+  else t.sparse.set(code, a);
+  if (code < lz.dense.length) lz.dense[code] = -1;
+  else lz.sparse.delete(code);
+  if (--lz.left === 0) t.lazy = undefined;
+  return a;
 }
 
 /** Attribute and form lists shared between equal abbreviations of different tables (see below). */
@@ -212,12 +240,49 @@ const NO_CONSTS: (bigint | undefined)[] = [];
  */
 export function readAbbrevTable(c: Cursor, sharedShapes?: AbbrevShapes): AbbrevTable {
   const shapes = sharedShapes?.intern() ? sharedShapes : undefined;
-  const dense: (Abbrev | undefined)[] = [];
-  const sparse = new Map<number, Abbrev>();
+  // The table is walked (and checked) whole here, but an entry is decoded only when a DIE first uses
+  // it: a query reads a small part of a unit, and the decoded entries were the largest allocation of
+  // a cold trace.
+  const posDense: number[] = [];
+  const posSparse = new Map<number, number>();
+  let count = 0;
   for (;;) {
     const at = c.base + c.pos;
     const code = ulebNum(c);
     if (code === 0) break;
+    const start = c.pos;
+    ulebNum(c); // tag
+    c.u8(); // children
+    for (;;) {
+      const name = ulebNum(c);
+      const form = ulebNum(c);
+      if (name === 0 && form === 0) break;
+      if (name === 0 || form === 0) throw new OopsError("E_DWARF_ABBREV", `attribute ${name} form ${form}`, at);
+      if (form === K.DW_FORM_implicit_const) c.sleb();
+    }
+    if (code < 4096 && (code <= posDense.length + 64 || code < 256)) posDense[code] = start;
+    else posSparse.set(code, start);
+    count++;
+  }
+  // Codes that landed in `sparse` before `dense` grew past them stay reachable through both paths.
+  for (const [code, p] of posSparse) if (code < posDense.length) posDense[code] = p;
+  const dense: (Abbrev | undefined)[] = new Array(posDense.length);
+  const lazy: LazyAbbrevs = {
+    bytes: c.bytes,
+    littleEndian: c.littleEndian,
+    base: c.base,
+    dense: posDense,
+    sparse: posSparse,
+    shapes,
+    left: count,
+  };
+  return { dense, sparse: new Map(), lazy: count > 0 ? lazy : undefined };
+}
+
+/** One abbreviation's declaration after its code (§7.5.3), interned through `shapes` when given. */
+function readAbbrevEntry(c: Cursor, code: number, shapes: AbbrevShapes | undefined): Abbrev {
+  {
+    const at = c.base + c.pos;
     const tag = ulebNum(c);
     const hasChildren = c.u8() !== 0;
     let attrs: number[] = [];
@@ -248,12 +313,8 @@ export function readAbbrevTable(c: Cursor, sharedShapes?: AbbrevShapes): AbbrevT
       if (consts === NO_CONSTS) a = shapes.abbrev(hash, code, tag, hasChildren, attrs, forms);
     }
     if (!a) a = { code, tag, hasChildren, attrs, forms, consts, sizeKey: -1, size: 0, sibAt: -1, sibForm: 0 };
-    if (code < 4096 && (code <= dense.length + 64 || code < 256)) dense[code] = a;
-    else sparse.set(code, a);
+    return a;
   }
-  // Codes that landed in `sparse` before `dense` grew past them stay reachable through both paths.
-  for (const [code, a] of sparse) if (code < dense.length) dense[code] = a;
-  return { dense, sparse };
 }
 
 // --- Fast LEB128 on plain numbers (the DIE walk's hot path; Cursor's bigint versions are exact) ---
