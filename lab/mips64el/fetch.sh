@@ -58,4 +58,8 @@ mk="$out/usr/src/linux-headers-${abi}-${flavour}/Makefile"
 sed -i "s,^include /usr/src/,include ../," "$mk"
 echo "$abi" > "$out/ABI"
 echo "$ver" > "$out/VERSION"
+# the debug vmlinux (lab/README.md, "Kernel-side frames"), only when LAB_DBG=1 (about 700 MB)
+if [[ "${LAB_DBG:-0}" == 1 ]]; then
+  KERNEL_ARCH=mips64el KERNEL_FLAVOUR="$flavour" KERNEL_ABI="$abi" KERNEL_VERSION="$ver" "$root/scripts/kernel/fetch-debian-dbg.sh" >&2
+fi
 echo "$out"
