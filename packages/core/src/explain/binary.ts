@@ -18,7 +18,7 @@
 import { initDisassembler } from "../disasm/capstone.js";
 import { disassembleCode } from "../disasm/code.js";
 import { disasmTarget } from "../disasm/crash.js";
-import type { DisasmTarget, Instruction } from "../disasm/types.js";
+import type { DisasmTarget, Instruction, Operand } from "../disasm/types.js";
 import { EM_MIPS, ET_REL } from "../elf/constants.js";
 import { ElfDebugSections } from "../elf/debug-sections.js";
 import type { ElfFile, ElfSection } from "../elf/file.js";
@@ -217,8 +217,10 @@ export async function explainWithBinary(
       const bytes = fb.bytes.slice();
       const cc = out.codeCheck;
       const code = crash.code;
+      let ran: [number, number] = [0, 0];
       if (code?.faultIndex !== undefined && (cc?.result === "match" || cc?.result === "patched")) {
         const base = off - code.faultIndex;
+        ran = [base, base + code.bytes.length];
         for (let i = 0; i < code.bytes.length; i++) {
           if (base + i >= 0 && base + i < bytes.length) bytes[base + i] = code.bytes[i] as number;
         }
@@ -227,8 +229,33 @@ export async function explainWithBinary(
       out.analysis = analyseFunction(fn, all, sem, off);
       // The slice with values, run over the whole function: it reaches back to the start of the
       // fault's basic block, past the Code: window's first byte. The dump still holds the values at
-      // the fault, so the same soundness rules apply.
-      const whole = explainCrash(crash, all);
+      // the fault, so the same soundness rules apply. An immediate a relocation fills in at module
+      // load (`lui v1, %hi(sym)`, `adrp`, `add :lo12:`) is not in the object's bytes outside the
+      // window: the slice gets no immediate there, so it claims no value for it.
+      const relocated = fb.relocated.length && !(crash.arch === "x86_64" || crash.arch === "i386");
+      const patched = new Set<number>();
+      const forSlice = all.map((ins, i) => {
+        const [a, b] = [ins.offset, ins.offset + ins.bytes.length];
+        const inObject = a < ran[0] || b > ran[1];
+        const hit = relocated && inObject && fb.relocated.some((r) => r.offset < b && a < r.offset + r.length);
+        if (!hit || sem.effect(ins).control || !ins.operands.some((o) => o.kind === "imm")) return ins;
+        patched.add(i);
+        // A register no table knows in place of the immediate: the rule does not apply, and the
+        // instruction's registers are written with unknown values.
+        return {
+          ...ins,
+          operands: ins.operands.map((o): Operand => (o.kind === "imm" ? { kind: "reg", reg: "relocated" } : o)),
+        };
+      });
+      const whole = explainCrash(crash, forSlice);
+      for (const st of whole.steps) {
+        const ins = all[st.instruction];
+        if (!ins || !patched.has(st.instruction)) continue;
+        st.meaning = st.meaning.replaceAll(
+          `${ins.mnemonic} is not modelled`,
+          "its immediate is filled in by a relocation when the module is loaded, so the object does not hold it",
+        );
+      }
       // The slice reads only instructions before the fault: differences after it do not matter to it.
       const after = out.codeCheck?.mismatches.every((m) => m.offset > off || m.known !== undefined) ?? true;
       if (out.codeCheck?.result === "mismatch" && after) {
@@ -307,6 +334,11 @@ export async function explainWithBinary(
         named.member = m.expr;
         if (!named.type) named.type = m.type;
       }
+    }
+    // A global's address built in the step's register from relocations (adrp/add, lui/daddiu).
+    if (globals && gctx && explanation === out.explanation) {
+      const addr = await globals.addressAfter(gctx, s.register, s.instruction);
+      if (addr) s.meaning += `; it is \`${addr.expr}\` (${addr.place} in the object)`;
     }
     // A load through a displacement the object resolves to a global (relocated, or rip-relative).
     if (!named.member && globals && gctx && fx?.mem && fx.mem.op === "load") {

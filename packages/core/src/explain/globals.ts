@@ -310,6 +310,28 @@ export class GlobalNamer {
   }
 
   /**
+   * What register `reg` holds just after instruction k when it is a global's address built from
+   * relocations (AArch64, MIPS): `&lab_ports`, `&lab_ring0.magic`, with its place in the object.
+   */
+  async addressAfter(
+    ctx: Pick<GlobalContext, "insns" | "effects" | "sem" | "offsetOf">,
+    reg: string,
+    k: number,
+  ): Promise<{ expr: string; place: string } | undefined> {
+    if (this.x86 || !this.relocs || !ctx.effects[k]?.writes.some((w) => w.reg === reg)) return undefined;
+    const a = this.defAddr(ctx, reg, k, 0);
+    if (a?.kind !== "exact" || a.index) return undefined;
+    const t = this.place(a.symbol, a.offset);
+    if (!t) return undefined;
+    const r = this.symbolizer.reader;
+    const hit = await globalAt(r, t.address, await this.scope());
+    if (!hit) return undefined;
+    // The outermost object starting there: the variable itself rather than its first element.
+    const s = (await globalPath(r, hit.variable, hit.offset)).find((x) => x.offset === hit.offset);
+    return s ? { expr: `&${s.path}`, place: t.place } : undefined;
+  }
+
+  /**
    * The variable whose memory location is the element the load at k reads (`memoryVariable`), asked
    * at the load and, when the index was scaled by an earlier instruction (MIPS `dsll`), at that
    * instruction, where GCC still describes it (`(v0 & 0xffffffff) << 3` + &lab_ring0 until the
