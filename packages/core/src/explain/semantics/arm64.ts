@@ -175,6 +175,8 @@ const rule: Record<string, Rule> = {
   rev16: reverse(2),
   rev32: reverse(4),
   neg: (o) => fx([wr(o, 0, bin("sub", imm(0n), rd(o, 1)))]),
+  // NEGS = SUBS rd, zr, rm (flags not modelled): GCC's signed x % 2^k starts with it (cexpr.ts).
+  negs: (o) => fx([wr(o, 0, bin("sub", imm(0n), rd(o, 1)))]),
   // adrp/adr: Capstone resolves the target from the instruction address; without one it is unknown.
   adrp: (o) => fx([wr(o, 0, o.insn.address !== undefined ? imm(o.imm(1)) : unknown("page address"))]),
   adr: (o) => fx([wr(o, 0, o.insn.address !== undefined ? imm(o.imm(1)) : unknown("pc-relative address"))]),
