@@ -17,8 +17,9 @@
  * (R_AARCH64_ADR_PREL_PG_HI21: the 4 KiB page of S + A) and `add xN, xN, :lo12:sym`
  * (R_AARCH64_ADD_ABS_LO12_NC), or the low 12 bits folded into the load itself (`ldr w1, [x1, :lo12:sym]`,
  * R_AARCH64_LDST{8,16,32,64,128}_ABS_LO12_NC) — ELF for the Arm 64-bit Architecture §5.7.8. MIPS64
- * kernel modules are built with -msym32 (arch/mips/Makefile: modules live in the sign-extended 32-bit
- * CKSEG2 window), so `lui rt, %hi(sym)` (R_MIPS_HI16) and `daddiu rt, rt, %lo(sym)` or a load's
+ * kernels loaded in CKSEG0 are built with -msym32 (arch/mips/Makefile, KBUILD_SYM32; modules live at
+ * CKSSEG, 0xffffffffc0000000, also a sign-extended 32-bit address; the lab .ko has only HI16/LO16,
+ * no HIGHER/HIGHEST), so `lui rt, %hi(sym)` (R_MIPS_HI16) and `daddiu rt, rt, %lo(sym)` or a load's
  * `%lo(sym)(rt)` (R_MIPS_LO16) — MIPS psABI "Relocation Types". A pair is taken as S + A only when the
  * high part's relocation names the same symbol and addend as the low part's, on every path that
  * reaches it (`dataflow.ts`); later `add`s of constants move inside the object, and an add of a shifted
