@@ -5,6 +5,7 @@
  * files through the incremental parser and hands the parsed log here).
  */
 
+import { ARCHES } from "../arch/table.js";
 import { disassembleCrash } from "../disasm/crash.js";
 import type { Instruction } from "../disasm/types.js";
 import { isOopsError } from "../errors.js";
@@ -98,10 +99,12 @@ async function analyzeCrash(crash: Crash, stages: AnalyzeStages): Promise<CrashA
     for (const { frame, loc } of locs) {
       if (!loc || (loc.symbol === undefined && loc.address === undefined)) continue;
       // Every frame but the faulting pc holds a return address (the symbolizer looks up address − 1).
-      // arm64 (and RISC-V) print the pc itself as the first trace entry, by symbol+offset only.
+      // arm64 (and RISC-V) print the pc itself as the first trace entry, by symbol+offset only; MIPS
+      // always starts its trace at a pc (ArchInfo.traceStartsAtPc).
       const pc = crash.pc;
       const isPc =
         frame === -1 ||
+        (frame === 0 && crash.arch !== undefined && ARCHES[crash.arch].traceStartsAtPc === true) ||
         (loc.address !== undefined && loc.address === pc?.address) ||
         (frame === 0 &&
           loc.address === undefined &&

@@ -152,6 +152,7 @@ const mips32: ArchInfo = {
   link: "ra",
   zero: "zero",
   registers: mipsRegs(false),
+  traceStartsAtPc: true,
 };
 const mips64: ArchInfo = { ...mips32, id: "mips64", name: "MIPS64", bits: 64, registers: mipsRegs(true) };
 

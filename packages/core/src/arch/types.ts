@@ -45,4 +45,11 @@ export interface ArchInfo {
   readonly link?: string;
   /** ABI name of the always-zero register, if any. */
   readonly zero?: string;
+  /**
+   * The first entry of a printed call trace is a pc, not a return address: MIPS's show_backtrace()
+   * (arch/mips/kernel/traps.c) starts at `regs->cp0_epc` — the exception pc, or the pc
+   * prepare_frametrace() took inside show_stack() — and only then unwinds through `ra`. A symbolizer
+   * must then look the first entry up as printed, not stepped back into a call.
+   */
+  readonly traceStartsAtPc?: boolean;
 }

@@ -139,8 +139,11 @@ describe("symbol+offset and return addresses", () => {
           q: `${outer.FunctionName}+${offset}`,
           f: want(g),
         });
+        // A return address is looked up stepped back into its call: 1 byte, or 8 on MIPS (the call
+        // and its delay slot), so the address after that step is the golden one.
+        const step = file.startsWith("mips") ? 8n : 1n;
         const ret = await sym.symbolize({
-          address: BigInt(g.Address) + 1n,
+          address: BigInt(g.Address) + step,
           returnAddress: true,
           ...(section ? { section } : {}),
         });

@@ -13,11 +13,17 @@ import { ElfFile } from "../elf/file.js";
 import { laidOutSymbolLookup } from "../elf/lookup.js";
 import type { ElfObject } from "../elf/open.js";
 import { readSymbolTable } from "../elf/symbols.js";
-import { DwarfSymbolizer, type SymbolizerOptions } from "./symbolizer.js";
+import { DwarfSymbolizer, returnAddressStepFor, type SymbolizerOptions } from "./symbolizer.js";
+
+/** The caller's options, with the return-address step of the object's machine unless given. */
+const withStep = (elf: ElfFile, options: SymbolizerOptions): SymbolizerOptions =>
+  options.returnAddressStep !== undefined
+    ? options
+    : { ...options, returnAddressStep: returnAddressStepFor(elf.machine) };
 
 /** A symbolizer over an already opened ELF object. */
 export function symbolizerForElf(obj: ElfObject, options: SymbolizerOptions = {}): DwarfSymbolizer {
-  return new DwarfSymbolizer(obj.sections, obj.lookup, options);
+  return new DwarfSymbolizer(obj.sections, obj.lookup, withStep(obj.elf, options));
 }
 
 /** Opens an object file and returns its symbolizer; the symbol table is loaded lazily. */
@@ -25,5 +31,9 @@ export async function openElfSymbolizer(source: ByteSource, options: SymbolizerO
   const { source: plain } = await openMaybeCompressed(source);
   const elf = await ElfFile.open(plain);
   const sections = new ElfDebugSections(elf);
-  return new DwarfSymbolizer(sections, async () => laidOutSymbolLookup(await readSymbolTable(elf), sections), options);
+  return new DwarfSymbolizer(
+    sections,
+    async () => laidOutSymbolLookup(await readSymbolTable(elf), sections),
+    withStep(elf, options),
+  );
 }

@@ -39,6 +39,22 @@ export interface SymbolizerOptions {
    * the differential tests hold us to) prints `??` there.
    */
   readonly symbolTableNames?: boolean;
+  /**
+   * How far before a return address its call instruction starts, so that a caller's frame is looked
+   * up inside the call (the line the call is on): 1 byte suffices where the return address directly
+   * follows the call (x86, arm64, …); on MIPS it follows the call's delay slot, whose instruction may
+   * belong to another line, so the call is 8 bytes back (`jal`/`jalr` + delay slot). Default 1;
+   * `symbolizerForElf`/`openElfSymbolizer` set it from the ELF machine (`returnAddressStepFor`).
+   */
+  readonly returnAddressStep?: bigint;
+}
+
+/**
+ * The return-address step for an ELF `e_machine`: 8 for MIPS (EM_MIPS = 8: the return address is two
+ * instructions past the `jal`/`jalr`, the branch delay slot in between), 1 elsewhere.
+ */
+export function returnAddressStepFor(machine: number): bigint {
+  return machine === 8 ? 8n : 1n;
 }
 
 export class DwarfSymbolizer implements Symbolizer {
@@ -66,7 +82,7 @@ export class DwarfSymbolizer implements Symbolizer {
     return this.symbolsP;
   }
 
-  /** The DWARF address a query names (section base added, symbol resolved, return address − 1). */
+  /** The DWARF address a query names (section base added, symbol resolved, a return address stepped back into its call). */
   async resolve(q: SymbolizeQuery): Promise<{ pc: bigint; section?: string }> {
     let addr: bigint;
     let section = q.section;
@@ -82,7 +98,10 @@ export class DwarfSymbolizer implements Symbolizer {
       addr = q.address;
     } else throw new OopsError("E_USAGE", "a query needs an address or a symbol");
     if (section !== undefined) addr += this.sections.sectionAddress?.(section) ?? 0n;
-    if (q.returnAddress && addr > 0n) addr -= 1n;
+    if (q.returnAddress) {
+      const step = this.options.returnAddressStep ?? 1n;
+      if (addr >= step) addr -= step;
+    }
     return section === undefined ? { pc: addr } : { pc: addr, section };
   }
 
