@@ -62,6 +62,13 @@ export interface DieRef {
 
 export type Range = readonly [bigint, bigint];
 
+/** Child scopes with ranges: `offs[j]` owns the quadruples `[loH, loL, endH, endL]` of `r` up to `ends[j]`. */
+interface ScopeKids {
+  readonly offs: number[];
+  readonly ends: number[];
+  readonly r: number[];
+}
+
 /** One entry of a location list: where a variable lives for pcs in `[lo, hi)`. */
 export interface LocEntry {
   readonly lo: bigint;
@@ -999,7 +1006,7 @@ export class DwarfReader {
   }
 
   /** Child scopes of a scope DIE with their ranges, worked out once per scope (warm lookups scan this). */
-  private readonly scopeKids = new Map<string, Promise<{ off: number; ranges: Range[] }[]>>();
+  private readonly scopeKids = new Map<string, Promise<ScopeKids>>();
 
   /** The child scope of `scope` (with one of `tags`) whose ranges hold `pc`, or -1. */
   private async childAt(u: Unit, scope: number, pc: bigint, tags: readonly number[]): Promise<number> {
@@ -1007,17 +1014,47 @@ export class DwarfReader {
     let kids = this.scopeKids.get(key);
     if (!kids) {
       kids = (async () => {
-        const out: { off: number; ranges: Range[] }[] = [];
+        // Ranges as 32-bit halves in one flat array (low/high read in place when they can be): these
+        // lists are kept for every scope a run walks through.
+        const out: ScopeKids = { offs: [], ends: [], r: [] };
+        const q = this.rangeScratch;
         for (const off of childrenOf(u, scope, tags)) {
-          const d = { unit: u, off };
-          const ranges = this.rangesSync(d) ?? (await this.ranges(d));
-          if (ranges.length) out.push({ off, ranges });
+          const kind = pcRangeAt(u, off, q);
+          if (kind === 1) {
+            const [lH, lL, eH, eL] = q as [number, number, number, number];
+            if (eH > lH || (eH === lH && eL > lL)) out.r.push(lH, lL, eH, eL);
+          } else if (kind < 0) {
+            const d = { unit: u, off };
+            for (const [lo, hi] of this.rangesSync(d) ?? (await this.ranges(d)))
+              out.r.push(Number(lo >> 32n), Number(lo & 0xffffffffn), Number(hi >> 32n), Number(hi & 0xffffffffn));
+          }
+          if (out.r.length > (out.ends[out.ends.length - 1] ?? 0)) {
+            out.offs.push(off);
+            out.ends.push(out.r.length);
+          }
         }
         return out;
       })();
       this.scopeKids.set(key, kids);
     }
-    for (const k of await kids) if (k.ranges.some(([lo, hi]) => pc >= lo && pc < hi)) return k.off;
+    const k = await kids;
+    const pH = Number(pc >> 32n);
+    const pL = Number(pc & 0xffffffffn);
+    const r = k.r;
+    let i = 0;
+    for (let j = 0; j < k.offs.length; j++) {
+      const end = k.ends[j] as number;
+      for (; i < end; i += 4) {
+        const lH = r[i] as number;
+        const eH = r[i + 2] as number;
+        if (
+          (pH > lH || (pH === lH && pL >= (r[i + 1] as number))) &&
+          (pH < eH || (pH === eH && pL < (r[i + 3] as number)))
+        ) {
+          return k.offs[j] as number;
+        }
+      }
+    }
     return -1;
   }
 
