@@ -1398,6 +1398,19 @@ export const LINUX_OOPSES: OopsKind[] = [
     // MIPS BUG(): die("Kernel bug detected") prints `Kernel bug detected[#1]:`.
     header: "Kernel bug detected[#",
     formats: [
+      // CONFIG_DEBUG_LIST: lib/list_debug.c's validators (__list_add_valid, __list_del_entry_valid,
+      // in 6.6+ `…_valid_or_report`) call BUG() through CHECK_DATA_CORRUPTION (include/linux/bug.h)
+      // after pr_err()ing `list_del corruption, …`. Without GENERIC_BUG there is no `kernel BUG at
+      // lib/list_debug.c` line to match; the report's own evidence is the pc: the validator itself,
+      // or the out-of-line BUG() helper (`break 12`, arch/mips/include/asm/bug.h) with ra in the
+      // validator. Titled as syzkaller titles the `kernel BUG at lib/list_debug.c` report.
+      {
+        title: re(String.raw`Kernel bug detected\[#`),
+        report: re(String.raw`^epc +: [0-9a-f]+ (?:BUG\+0x0/0x[0-9a-f]+\nra +: [0-9a-f]+ )?__list_[a-z_]*_valid`, "m"),
+        fmt: "BUG: corrupted list in {1}",
+        alt: ["bad-access in {1}"],
+        stack: traceOnly({ skip: ["^BUG$"] }),
+      },
       {
         title: re(String.raw`Kernel bug detected\[#`),
         fmt: "kernel BUG in {1}",

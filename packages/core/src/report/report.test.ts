@@ -119,6 +119,22 @@ describe("logs outside the corpus", () => {
     expect(reps[0]!.start).toBe(0);
   });
 
+  it("titles MIPS's CONFIG_DEBUG_LIST BUG() as a corrupted list (lab/crashes/mips64el-list_poison)", () => {
+    // No GENERIC_BUG, so no `kernel BUG at lib/list_debug.c`: `Kernel bug detected[#1]:` with epc at
+    // the out-of-line BUG() and ra in __list_del_entry_valid; the guilty frame is the list's user.
+    const lab = (name: string) => readFileSync(join(ROOT, "lab/crashes", name, "console.log"), "utf8");
+    const [list] = findReports(lab("mips64el-list_poison"));
+    expect(list!.signature).toMatchObject({
+      title: "BUG: corrupted list in lab_list_poison",
+      altTitles: ["bad-access in lab_list_poison"],
+      type: "MEMORY_SAFETY_BUG",
+      corrupted: false,
+    });
+    // a BUG_ON() elsewhere keeps the generic title
+    const [bug] = findReports(lab("mips64el-bug_on"));
+    expect(bug!.signature).toMatchObject({ title: "kernel BUG in lab_bug_on", corrupted: false });
+  });
+
   it("finds each report of a log holding many, in order, with positions inside the text", () => {
     const a = load("759").log;
     const b = load("95").log;
