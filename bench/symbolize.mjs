@@ -122,22 +122,26 @@ const all = randomTextAddresses(vmlinux, 10_040, seed).map((a) => `0x${a.toStrin
 const trace = all.slice(0, 40);
 const bulk = all.slice(40);
 
+// The tools take turns (cold 40 three rounds, then 10k), so that a change of load on a shared machine
+// falls on all of them rather than on whichever ran last.
+const names = Object.keys(tools);
+const cold = Object.fromEntries(names.map((n) => [n, []]));
+for (let round = 0; round < 3; round++) for (const n of names) cold[n].push(tools[n](trace));
+const big = {};
+for (const n of names) big[n] = tools[n](bulk);
 const results = {};
-for (const [name, fn] of Object.entries(tools)) {
-  // Cold 40: median of 3 fresh processes. Ours runs its warm repetitions in a separate process: in the
-  // timed one they added about 0.3 s of CPU (JIT and GC threads) to the cold figure.
-  const runs = [0, 1, 2].map(() => fn(trace));
-  runs.sort((a, b) => a.wall - b.wall);
+for (const name of names) {
+  // Cold 40: the median of 3 fresh processes (by wall time). Ours runs its warm repetitions in a
+  // separate process: in the timed one they added about 0.3 s of CPU (JIT and GC threads).
+  const runs = cold[name].sort((a, b) => a.wall - b.wall);
   const cold40 = runs[1];
-  const big = fn(bulk);
   const r = {
     cold40: { wall: cold40.wall, cpu: cold40.cpu, rssMiB: cold40.rssMiB },
-    cold10k: { wall: big.wall, cpu: big.cpu, rssMiB: big.rssMiB },
+    cold10k: { wall: big[name].wall, cpu: big[name].cpu, rssMiB: big[name].rssMiB },
   };
-  const ours = name === "oopscope" ? /__OURS__ (.*)/.exec(fn(trace, 50).stderr) : null;
+  const ours = name === "oopscope" ? /__OURS__ (.*)/.exec(tools[name](trace, 50).stderr) : null;
   if (ours) r.warm40Ms = JSON.parse(ours[1]).warmMedianMs;
   results[name] = r;
-  console.error(`bench: ${name} done`);
 }
 
 const fmt = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : "-");
