@@ -8,42 +8,19 @@
 # Pins: LAB_ABI (default 6.1.0-56), LAB_VERSION (default 6.1.192-2), LAB_KBUILD (default 6.1).
 # Prints the extracted root.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
-root="$(cd "$(dirname "$0")/.." && pwd)"
 abi="${LAB_ABI:-6.1.0-56}"
 ver="${LAB_VERSION:-6.1.192-2}"
 kbuild="${LAB_KBUILD:-6.1}"
 cache="${LAB_CACHE:-$root/.cache/lab}"
-debs="$cache/debs"
 out="$cache/root"
-mkdir -p "$debs" "$out"
 
-pkgs=(
-  "linux-image-${abi}-amd64-unsigned"
-  "linux-headers-${abi}-amd64"
-  "linux-headers-${abi}-common"
-  "linux-kbuild-${kbuild}"
-)
-cd "$debs"
-for p in "${pkgs[@]}"; do
-  if ! ls "${p}_${ver}_"*.deb >/dev/null 2>&1; then
-    echo "lab/fetch: apt-get download ${p}=${ver}" >&2
-    apt-get download "${p}=${ver}" >&2
-  fi
-  stamp="$out/.${p}_${ver}"
-  if [[ ! -f "$stamp" ]]; then
-    dpkg -x "$(ls "${p}_${ver}_"*.deb | head -1)" "$out"
-    touch "$stamp"
-  fi
-done
-# The headers' Makefile includes the common tree by absolute path; make it relative to the
-# directory kbuild runs in (make -C), so the extracted tree works wherever the cache is.
-mk="$out/usr/src/linux-headers-${abi}-amd64/Makefile"
-sed -i "s,^include /usr/src/,include ../," "$mk"
-echo "$abi" > "$out/ABI"
-echo "$ver" > "$out/VERSION"
-
-if [[ "${LAB_DBG:-0}" == 1 ]]; then
-  KERNEL_ABI="$abi" "$root/scripts/kernel/fetch-debian-dbg.sh" >&2
-fi
+lab_fetch_debs lab/fetch "$cache/debs" "$out" \
+  "linux-image-${abi}-amd64-unsigned=${ver}" \
+  "linux-headers-${abi}-amd64=${ver}" \
+  "linux-headers-${abi}-common=${ver}" \
+  "linux-kbuild-${kbuild}=${ver}"
+lab_headers_ready "$out" "linux-headers-${abi}-amd64" "$abi" "$ver"
+lab_fetch_dbg KERNEL_ABI="$abi"
 echo "$out"

@@ -5,14 +5,8 @@
 # host tools. Same -g and prefix maps as lab/build.sh, so the .ko holds no build-machine path.
 # Output: lab/build/arm64/module/oopslab.ko (git-ignored). Prints its path.
 set -euo pipefail
-root="$(cd "$(dirname "$0")/../.." && pwd)"
+. "$(dirname "$0")/../lib.sh"
 kroot="$("$root/lab/arm64/fetch.sh")"
 abi="$(cat "$kroot/ABI")"
-kdir="$kroot/usr/src/linux-headers-${abi}-arm64"
-out="$root/lab/build/arm64/module"
-mkdir -p "$out"
-cp "$root/lab/module/oopslab.c" "$root/lab/module/Kbuild" "$out/"
-maps="-ffile-prefix-map=$out=lab/module -fdebug-prefix-map=$out=lab/module"
-maps="$maps -ffile-prefix-map=$kroot/usr/src=/usr/src -fdebug-prefix-map=$kroot/usr/src=/usr/src"
-make -C "$kdir" M="$out" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- KCFLAGS="$maps" modules >&2
-echo "$out/oopslab.ko"
+lab_build_module "$kroot" "$kroot/usr/src/linux-headers-${abi}-arm64" "$root/lab/build/arm64/module" \
+  ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-

@@ -6,14 +6,8 @@
 # maps as lab/build.sh, so the .ko holds no build-machine path.
 # Output: lab/build/mips64el/module/oopslab.ko (git-ignored). Prints its path.
 set -euo pipefail
-root="$(cd "$(dirname "$0")/../.." && pwd)"
+. "$(dirname "$0")/../lib.sh"
 kroot="$("$root/lab/mips64el/fetch.sh")"
 abi="$(cat "$kroot/ABI")"
-kdir="$kroot/usr/src/linux-headers-${abi}-5kc-malta"
-out="$root/lab/build/mips64el/module"
-mkdir -p "$out"
-cp "$root/lab/module/oopslab.c" "$root/lab/module/Kbuild" "$out/"
-maps="-ffile-prefix-map=$out=lab/module -fdebug-prefix-map=$out=lab/module"
-maps="$maps -ffile-prefix-map=$kroot/usr/src=/usr/src -fdebug-prefix-map=$kroot/usr/src=/usr/src"
-make -C "$kdir" M="$out" ARCH=mips CROSS_COMPILE=mips64el-linux-gnuabi64- KCFLAGS="$maps" modules >&2
-echo "$out/oopslab.ko"
+lab_build_module "$kroot" "$kroot/usr/src/linux-headers-${abi}-5kc-malta" "$root/lab/build/mips64el/module" \
+  ARCH=mips CROSS_COMPILE=mips64el-linux-gnuabi64-

@@ -10,56 +10,26 @@
 # mips64el, so the nearest is bookworm's own 6.1.176-1 (ABI 6.1.0-50), pinned here.
 # Foreign-arch packages need `dpkg --add-architecture mips64el` and an apt-get update: done here, once.
 # Pins: LAB_ABI (default 6.1.0-50), LAB_VERSION (default 6.1.176-1), LAB_KBUILD (default 6.1),
-# LAB_BUSYBOX (default 1:1.35.0-4+deb12u1+b1). Prints the extracted root.
+# LAB_BUSYBOX (default 1:1.35.0-4+deb12u1+b1). LAB_DBG=1 also fetches the debug vmlinux (about
+# 700 MB; lab/README.md, "Kernel-side frames"). Prints the extracted root.
 set -euo pipefail
+. "$(dirname "$0")/../lib.sh"
 
-root="$(cd "$(dirname "$0")/../.." && pwd)"
 abi="${LAB_ABI:-6.1.0-50}"
 ver="${LAB_VERSION:-6.1.176-1}"
 kbuild="${LAB_KBUILD:-6.1}"
 bbver="${LAB_BUSYBOX:-1:1.35.0-4+deb12u1+b1}"
 flavour=5kc-malta
 cache="${LAB_CACHE:-$root/.cache/lab/mips64el}"
-debs="$cache/debs"
 out="$cache/root"
-mkdir -p "$debs" "$out"
 
-if ! dpkg --print-foreign-architectures | grep -qx mips64el; then
-  echo "lab/mips64el/fetch: dpkg --add-architecture mips64el && apt-get update" >&2
-  dpkg --add-architecture mips64el
-  apt-get update >&2
-fi
-
-# package:arch=version, and the file apt-get download names it (epochs become %3a)
-pkgs=(
-  "linux-image-${abi}-${flavour}:mips64el=${ver}"
-  "linux-headers-${abi}-${flavour}:mips64el=${ver}"
-  "linux-headers-${abi}-common:all=${ver}"
-  "linux-kbuild-${kbuild}:amd64=${ver}"
+lab_foreign_arch lab/mips64el/fetch mips64el
+lab_fetch_debs lab/mips64el/fetch "$cache/debs" "$out" \
+  "linux-image-${abi}-${flavour}:mips64el=${ver}" \
+  "linux-headers-${abi}-${flavour}:mips64el=${ver}" \
+  "linux-headers-${abi}-common:all=${ver}" \
+  "linux-kbuild-${kbuild}:amd64=${ver}" \
   "busybox-static:mips64el=${bbver}"
-)
-cd "$debs"
-for spec in "${pkgs[@]}"; do
-  pa="${spec%%=*}"; v="${spec#*=}"; p="${pa%%:*}"; a="${pa#*:}"
-  deb="${p}_${v/:/%3a}_${a}.deb"
-  if [[ ! -f "$deb" ]]; then
-    echo "lab/mips64el/fetch: apt-get download ${p}:${a}=${v}" >&2
-    if [[ "$a" == all ]]; then apt-get download "${p}=${v}" >&2; else apt-get download "${p}:${a}=${v}" >&2; fi
-  fi
-  stamp="$out/.${deb}"
-  if [[ ! -f "$stamp" ]]; then
-    dpkg -x "$deb" "$out"
-    touch "$stamp"
-  fi
-done
-# The headers' Makefile includes the common tree by absolute path; make it relative to the
-# directory kbuild runs in (make -C), so the extracted tree works wherever the cache is.
-mk="$out/usr/src/linux-headers-${abi}-${flavour}/Makefile"
-sed -i "s,^include /usr/src/,include ../," "$mk"
-echo "$abi" > "$out/ABI"
-echo "$ver" > "$out/VERSION"
-# the debug vmlinux (lab/README.md, "Kernel-side frames"), only when LAB_DBG=1 (about 700 MB)
-if [[ "${LAB_DBG:-0}" == 1 ]]; then
-  KERNEL_ARCH=mips64el KERNEL_FLAVOUR="$flavour" KERNEL_ABI="$abi" KERNEL_VERSION="$ver" "$root/scripts/kernel/fetch-debian-dbg.sh" >&2
-fi
+lab_headers_ready "$out" "linux-headers-${abi}-${flavour}" "$abi" "$ver"
+lab_fetch_dbg KERNEL_ARCH=mips64el KERNEL_FLAVOUR="$flavour" KERNEL_ABI="$abi" KERNEL_VERSION="$ver"
 echo "$out"

@@ -12,35 +12,12 @@
 #   lab/mips64el/run.sh BUG OUT.log [--nokaslr]     env: BOOTS (default 1), TIMEOUT (default 300), MEM,
 #                                                   PANIC_ON_WARN (default 1)
 set -euo pipefail
-root="$(cd "$(dirname "$0")/../.." && pwd)"
+. "$(dirname "$0")/../lib.sh"
 bug="$1"; out="$2"; shift 2
-kaslr=""
-for a in "$@"; do case "$a" in --nokaslr) kaslr="nokaslr" ;; esac; done
 kroot="$root/.cache/lab/mips64el/root"
 abi="$(cat "$kroot/ABI")"
-kernel="$kroot/boot/vmlinuz-${abi}-5kc-malta"
-initrd="$root/lab/build/mips64el/initramfs.cpio.gz"
-boots="${BOOTS:-1}"
-timeout="${TIMEOUT:-300}"
-append="console=ttyS0 panic=1 oops=panic panic_on_warn=${PANIC_ON_WARN:-1} softlockup_panic=1"
-append="$append slub_debug=FZP watchdog_thresh=5 quiet loglevel=7 oopslab=$bug $kaslr"
-mkdir -p "$(dirname "$out")"
-: > "$out"
-nice qemu-system-mips64el -M malta -cpu 5KEc -m "${MEM:-512}" -nographic -no-user-config \
-  -nodefaults -serial "file:$out" -monitor none -kernel "$kernel" -initrd "$initrd" \
-  -append "$append" -nic none &
-qpid=$!
-t0=$(date +%s)
-while kill -0 "$qpid" 2>/dev/null; do
-  sleep 2
-  n=$(grep -c 'Linux version' "$out" || true)
-  # count a boot as finished when the next one has started, or when the last one panicked
-  # and said it is rebooting
-  if (( n > boots )) || { (( n == boots )) && grep -q 'Rebooting in' <(sed -n "/Linux version/h;//!H;\${x;p}" "$out"); }; then
-    sleep 0.5; break
-  fi
-  if (( $(date +%s) - t0 > timeout )); then echo "lab/mips64el/run: timeout" >&2; break; fi
-done
-kill "$qpid" 2>/dev/null || true
-wait "$qpid" 2>/dev/null || true
-echo "lab/mips64el/run: $(grep -c 'Linux version' "$out" || true) boot(s) in $out ($(( $(date +%s) - t0 )) s)" >&2
+append="$(lab_cmdline ttyS0 "$bug" "$(lab_kaslr "$@")" "${PANIC_ON_WARN:-1}")"
+lab_boot lab/mips64el/run "$out" \
+  nice qemu-system-mips64el -M malta -cpu 5KEc -m "${MEM:-512}" -nographic -no-user-config \
+  -nodefaults -serial "file:$out" -monitor none -kernel "$kroot/boot/vmlinuz-${abi}-5kc-malta" \
+  -initrd "$root/lab/build/mips64el/initramfs.cpio.gz" -append "$append" -nic none
