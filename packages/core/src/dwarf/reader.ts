@@ -1083,8 +1083,21 @@ export class DwarfReader {
     return scopes;
   }
 
+  /** Names of `.debug_info` DIEs already looked up (every frame of every query asks for one). */
+  private readonly names = new Map<number, Promise<string | undefined>>();
+
   /** Walks abstract_origin / specification links (bounded) to find a DIE's name. */
-  async dieName(d: DieRef, preferLinkage = false): Promise<string | undefined> {
+  dieName(d: DieRef, preferLinkage = false): Promise<string | undefined> {
+    if (preferLinkage || d.unit.h.section !== ".debug_info") return this.findName(d, preferLinkage);
+    let p = this.names.get(d.off);
+    if (!p) {
+      p = this.findName(d, false);
+      this.names.set(d.off, p);
+    }
+    return p;
+  }
+
+  private async findName(d: DieRef, preferLinkage: boolean): Promise<string | undefined> {
     let cur: DieRef | undefined = d;
     for (let hop = 0; cur && hop < 16; hop++) {
       let name: AttrValue | undefined;
