@@ -10,8 +10,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { checkSchema, type SchemaNode } from "@oopscope/core";
 import { describe, expect, it } from "vitest";
-import type { CliIO } from "./io.js";
-import { main } from "./main.js";
+import { runCli } from "./testutil.js";
 
 const root = join(import.meta.dirname, "../../..");
 const dir = join(root, "packages/core/test-data/seed-shape");
@@ -19,17 +18,6 @@ const log = join(dir, "oops.log");
 const cSource = readFileSync(join(dir, "src/bond_shape.c"), "utf8").split("\n");
 const ptype = readFileSync(join(dir, "bonding.ptype.txt"), "utf8");
 const schema = JSON.parse(readFileSync(join(root, "docs/analysis.schema.json"), "utf8")) as SchemaNode;
-
-function run(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = {
-    stdout: { write: (s: string) => out.push(s), isTTY: false },
-    stderr: { write: (s: string) => err.push(s), isTTY: false },
-    stdin: (async function* () {})(),
-  };
-  return main(argv, io).then((code) => ({ code, out: out.join(""), err: err.join("") }));
-}
 
 // gdb ptype /o: `/*     24      |       1 */    u8 assigned;` inside struct rlb_client_info.
 const client = ptype.slice(ptype.indexOf("type = struct rlb_client_info {"));
@@ -39,7 +27,7 @@ const faultLine = cSource.findIndex((l) => l.includes("if ((client_info->assigne
 
 describe("analyze with the module's .ko: the seed shape, named", () => {
   it("--json: steps carry variable/type/member/source; verdict.named; binary; schema-valid", async () => {
-    const r = await run(["analyze", "--json", "--modules", dir, "--src", join(dir, "src"), log]);
+    const r = await runCli(["analyze", "--json", "--modules", dir, "--src", join(dir, "src"), log]);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.out);
     expect(checkSchema(doc, schema)).toEqual([]);
@@ -68,12 +56,12 @@ describe("analyze with the module's .ko: the seed shape, named", () => {
   });
 
   it("terminal and Markdown name the pointer, element and member", async () => {
-    const t = await run(["analyze", "--modules", dir, "--src", join(dir, "src"), log]);
+    const t = await runCli(["analyze", "--modules", dir, "--src", join(dir, "src"), log]);
     expect(t.out).toContain("`bond->alb_info.rx_hashtbl` is NULL");
     expect(t.out).toContain("v0 is client_info (struct rlb_client_info *)");
     expect(t.out).toContain(cSource[faultLine - 1]?.trim());
     expect(t.out).toContain("join: 2 reaching definitions, all kept");
-    const m = await run(["analyze", "--markdown", "--modules", dir, log]);
+    const m = await runCli(["analyze", "--markdown", "--modules", dir, log]);
     expect(m.out).toContain(
       "**In source terms:** `bond->alb_info.rx_hashtbl` is NULL; `client_info = &bond->alb_info.rx_hashtbl[0x10]`",
     );
@@ -82,7 +70,7 @@ describe("analyze with the module's .ko: the seed shape, named", () => {
   });
 
   it("without a binary the JSON document is unchanged in shape (no binary, no named fields)", async () => {
-    const r = await run(["analyze", "--json", log]);
+    const r = await runCli(["analyze", "--json", log]);
     const c = JSON.parse(r.out).crashes[0];
     expect(c.binary).toBeUndefined();
     expect(c.explanation.verdict.named).toBeUndefined();

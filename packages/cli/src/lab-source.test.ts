@@ -12,8 +12,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { checkSchema, type SchemaNode } from "@oopscope/core";
 import { describe, expect, it } from "vitest";
-import type { CliIO } from "./io.js";
-import { main } from "./main.js";
+import { runCli } from "./testutil.js";
 
 const root = join(import.meta.dirname, "../../..");
 const crashes = join(root, "lab/crashes");
@@ -58,20 +57,8 @@ interface Place {
   function: string | null;
 }
 
-async function run(format: string[], dir: string) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = {
-    stdout: { write: (s: string) => out.push(s), isTTY: false },
-    stderr: { write: (s: string) => err.push(s), isTTY: false },
-    stdin: (async function* () {})(),
-  };
-  const code = await main(
-    ["analyze", ...format, "--modules", dir, "--src", join(root, src), join(dir, "console.log")],
-    io,
-  );
-  return { code, out: out.join(""), err: err.join("") };
-}
+const run = (format: string[], dir: string) =>
+  runCli(["analyze", ...format, "--modules", dir, "--src", join(root, src), join(dir, "console.log")]);
 
 /** A place the stage reports (relative to --src) is the truth's file:line. */
 const at = (p: Place | null | undefined, file: string, line: number) =>

@@ -11,9 +11,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkSchema, type SchemaNode } from "@oopscope/core";
 import { afterAll, describe, expect, it } from "vitest";
-import type { CliIO } from "./io.js";
 import { main } from "./main.js";
 import { DirectorySourceTree } from "./source-tree.js";
+import { captureIO } from "./testutil.js";
 
 const root = join(import.meta.dirname, "../../..");
 const seed = join(root, "packages/core/test-data/seed-shape");
@@ -27,16 +27,7 @@ function lineOf(text: string): number {
   return hits[0] as number;
 }
 
-function io() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const cli: CliIO = {
-    stdout: { write: (s: string) => out.push(s), isTTY: false },
-    stderr: { write: (s: string) => err.push(s), isTTY: false },
-    stdin: (async function* () {})(),
-  };
-  return { cli, out, err };
-}
+const io = captureIO;
 
 describe("--src on the seed shape", async () => {
   const { cli, out } = io();

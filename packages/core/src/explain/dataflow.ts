@@ -95,22 +95,48 @@ export function reachingDefs(
       (fx[j]?.control === "call" && !fx[j]?.delaySlot) || (fx[j - 1]?.control === "call" && !!fx[j - 1]?.delaySlot)
     );
   };
+  const blocks = {
+    start: (b: number) => firsts[b] as number,
+    end: (b: number) => firsts[b + 1] ?? insns.length,
+    preds,
+  };
+  return [...writesReaching(blocks, writes, blockOf[k] ?? 0, k)];
+}
+
+/** Basic blocks as instruction indexes, for walking back: block b is [start(b), end(b)). */
+export interface BlockIndexes {
+  start(b: number): number;
+  end(b: number): number;
+  preds: readonly (readonly number[])[];
+}
+
+/**
+ * The writes reaching instruction k of block b (before it executes), walking back through the
+ * predecessors: on each path the last instruction j with `writes(j)`, and `entry` when a path reaches
+ * the function's entry (block 0's start) without one.
+ */
+export function writesReaching(
+  blocks: BlockIndexes,
+  writes: (j: number) => boolean,
+  b: number,
+  k: number,
+): Set<number | "entry"> {
   const defs = new Set<number | "entry">();
   const seen = new Set<number>();
   const walk = (b: number, from: number) => {
-    for (let j = from - 1; j >= (firsts[b] as number); j--) {
+    for (let j = from - 1; j >= blocks.start(b); j--) {
       if (writes(j)) {
         defs.add(j);
         return;
       }
     }
     if (b === 0) defs.add("entry");
-    for (const p of preds[b] ?? []) {
+    for (const p of blocks.preds[b] ?? []) {
       if (seen.has(p)) continue;
       seen.add(p);
-      walk(p, firsts[p + 1] ?? insns.length);
+      walk(p, blocks.end(p));
     }
   };
-  walk(blockOf[k] ?? 0, k);
-  return [...defs];
+  walk(b, k);
+  return defs;
 }

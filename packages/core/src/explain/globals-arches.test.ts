@@ -11,16 +11,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { ArchId } from "../arch/types.js";
 import { bytesSource } from "../binary/source.js";
 import { initDisassembler } from "../disasm/capstone.js";
-import { disassembleCode } from "../disasm/code.js";
 import type { Instruction } from "../disasm/types.js";
-import type { ElfDebugSections } from "../elf/debug-sections.js";
 import { openElfSymbolizer } from "../symbolize/elf.js";
 import type { DwarfSymbolizer } from "../symbolize/symbolizer.js";
 import { cExpr } from "./cexpr.js";
 import { reachingDefs } from "./dataflow.js";
-import { type GlobalContext, GlobalNamer } from "./globals.js";
-import { semanticsFor } from "./semantics/index.js";
-import type { Effect, Semantics } from "./semantics/types.js";
+import type { Effect } from "./semantics/types.js";
+import { decodeObjectFunction, readelfObjectAt } from "./testutil-object.js";
 
 const root = join(__dirname, "../../../..");
 const T = join(__dirname, "../../test-data/explain");
@@ -41,32 +38,7 @@ beforeAll(async () => {
   for (const l of labs) l.sym = await openElfSymbolizer(bytesSource(new Uint8Array(readFileSync(join(root, l.ko)))));
 });
 
-async function decode(l: Lab, name: string) {
-  const sym = l.sym as DwarfSymbolizer;
-  const sem = semanticsFor(l.arch) as Semantics;
-  const ds = sym.sections as ElfDebugSections;
-  const fn = (await sym.symbols())?.byName(name)[0];
-  if (fn?.section === undefined) throw new Error(name);
-  const sec = ds.elf.section(fn.section);
-  if (!sec) throw new Error(name);
-  const bytes = await ds.elf.sectionDataRange(sec, Number(fn.address), Number(fn.size));
-  const insns = disassembleCode({ arch: l.arch, endian: "little" }, { bytes, faultIndex: 0 });
-  const namer = await GlobalNamer.open(sym, fn);
-  if (!namer) throw new Error("no namer");
-  const effects = insns.map((i) => sem.effect(i));
-  const ctx: GlobalContext = {
-    insns,
-    effects,
-    sem,
-    faultIndex: insns.length - 1,
-    registers: {},
-    offsetOf: (i) => insns[i]?.offset,
-    blockStart: () => 0,
-    variable: async () => undefined,
-    member: async () => undefined,
-  };
-  return { insns, namer, ctx, sem, effects };
-}
+const decode = (l: Lab, name: string) => decodeObjectFunction(l.sym as DwarfSymbolizer, l.arch, name);
 
 interface Row {
   fn: string;
@@ -114,17 +86,8 @@ function objdumpRows(name: string): Row[] {
 }
 
 /** readelf -sSW: the data object covering section+offset. */
-function objectAt(name: string, section: string, offset: number): string | undefined {
-  const readelf = readFileSync(join(T, `oopslab-${name}.readelf.txt`), "utf8");
-  const idx = new RegExp(`^\\s*\\[\\s*(\\d+)\\] ${section.replace(".", "\\.")}\\s`, "m").exec(readelf)?.[1];
-  for (const l of readelf.split("\n")) {
-    const f = l.trim().split(/\s+/);
-    if (f[3] !== "OBJECT" || f[6] !== idx) continue;
-    const v = Number.parseInt(f[1] as string, 16);
-    if (offset >= v && offset < v + Number(f[2])) return f[7];
-  }
-  return undefined;
-}
+const objectAt = (name: string, section: string, offset: number) =>
+  readelfObjectAt(readFileSync(join(T, `oopslab-${name}.readelf.txt`), "utf8"), section, offset)?.name;
 
 const LOADS = /^(ldr|ldrb|ldrh|ldrsw|ldrsh|ldrsb|ldp|lb|lbu|lh|lhu|lw|lwu|ld)$/;
 const LOW = /^(R_AARCH64_LDST\d+_ABS_LO12_NC|R_MIPS_LO16|R_AARCH64_ADD_ABS_LO12_NC)$/;

@@ -11,14 +11,14 @@ import { bytesSource } from "../binary/source.js";
 import { initDisassembler } from "../disasm/capstone.js";
 import { disassembleCode } from "../disasm/code.js";
 import type { Instruction } from "../disasm/types.js";
-import type { ElfDebugSections } from "../elf/debug-sections.js";
 import { openElfSymbolizer } from "../symbolize/elf.js";
 import type { DwarfSymbolizer } from "../symbolize/symbolizer.js";
 import { cExpr } from "./cexpr.js";
-import { evalLocation, type GlobalContext, GlobalNamer, memoryVariable } from "./globals.js";
+import { evalLocation, memoryVariable } from "./globals.js";
 import { semanticsFor } from "./semantics/index.js";
 import type { Semantics } from "./semantics/types.js";
 import { Slice } from "./slice.js";
+import { decodeObjectFunction, readelfObjectAt } from "./testutil-object.js";
 
 const root = join(__dirname, "../../../..");
 const T = join(__dirname, "../../test-data");
@@ -37,29 +37,7 @@ beforeAll(async () => {
 });
 
 /** A function of the .ko decoded from its own bytes (offsets from its start). */
-async function decode(name: string): Promise<{ insns: Instruction[]; namer: GlobalNamer; ctx: GlobalContext }> {
-  const ds = sym.sections as ElfDebugSections;
-  const fn = (await sym.symbols())?.byName(name)[0];
-  if (!fn?.section) throw new Error(name);
-  const sec = ds.elf.section(fn.section);
-  if (!sec) throw new Error(fn.section);
-  const bytes = await ds.elf.sectionDataRange(sec, Number(fn.address), Number(fn.size));
-  const insns = disassembleCode({ arch: "x86_64", endian: "little" }, { bytes, faultIndex: 0 });
-  const namer = await GlobalNamer.open(sym, fn);
-  if (!namer) throw new Error("no namer");
-  const ctx: GlobalContext = {
-    insns,
-    effects: insns.map((i) => sem.effect(i)),
-    sem,
-    faultIndex: insns.length - 1,
-    registers: {},
-    offsetOf: (i) => insns[i]?.offset,
-    blockStart: () => 0,
-    variable: async () => undefined,
-    member: async () => undefined,
-  };
-  return { insns, namer, ctx };
-}
+const decode = (name: string) => decodeObjectFunction(sym, "x86_64", name);
 
 /** objdump -dr: per function, each instruction's offset, length, text and the relocation inside it. */
 function objdumpRelocs() {
@@ -112,17 +90,7 @@ function objdumpRelocs() {
 }
 
 /** readelf -sSW: the data object covering section+offset. */
-function objectAt(section: string, offset: number): { name: string; offset: number } | undefined {
-  const idx = new RegExp(`^\\s*\\[\\s*(\\d+)\\] ${section.replace(".", "\\.")}\\s`, "m").exec(readelf)?.[1];
-  for (const l of readelf.split("\n")) {
-    const f = l.trim().split(/\s+/);
-    if (f[3] !== "OBJECT" || f[6] !== idx) continue;
-    const v = Number.parseInt(f[1] as string, 16);
-    const size = Number(f[2]);
-    if (offset >= v && offset < v + size) return { name: f[7] as string, offset: offset - v };
-  }
-  return undefined;
-}
+const objectAt = (section: string, offset: number) => readelfObjectAt(readelf, section, offset);
 
 describe("globals read through relocated displacements (lab module, against objdump -dr and readelf -s)", () => {
   it("every relocated memory operand of the lab_* functions names the object readelf places there", async () => {

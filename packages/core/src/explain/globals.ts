@@ -504,7 +504,6 @@ export class GlobalNamer {
     len: number,
     mem: MemOperand,
   ): { address: bigint; place: string; section?: ElfSection; offset?: bigint } | undefined {
-    const elf = this.ds.elf;
     if (!this.relocs) {
       if (mem.base !== "rip") return undefined;
       const address = this.fn.address + BigInt(o + len) + mem.disp;
@@ -519,15 +518,7 @@ export class GlobalNamer {
     const pcRel = r.type === R_X86_64_PC32 || r.type === R_X86_64_PLT32;
     if (pcRel !== (mem.base === "rip")) return undefined;
     // S + A (− P + the next instruction's address, for rip-relative operands): an offset in the symbol's section.
-    const offset = r.symbol.value + r.addend + (pcRel ? BigInt(o + len - r.at) : 0n);
-    const section = elf.sections[r.symbol.shndx];
-    if (!section) return undefined;
-    return {
-      address: this.ds.sectionBase(section.index) + offset,
-      place: `${section.name}+${hx(offset)}`,
-      section,
-      offset,
-    };
+    return this.place(r.symbol, r.symbol.value + r.addend + (pcRel ? BigInt(o + len - r.at) : 0n));
   }
 
   /** The one element (from the array's start, index ≥ 0) of a read-only section holding `value`. */

@@ -14,18 +14,19 @@ import { openElfSymbolizer } from "../symbolize/elf.js";
 import { explainCrash } from "./explain.js";
 import { explainListPoisonCaller } from "./listpoison.js";
 import { decode, firstCrash } from "./testutil.js";
+import { objdumpFunction } from "./testutil-object.js";
 
 const root = join(__dirname, "../../../..");
 const T = join(__dirname, "../../test-data/explain");
 
 /** lab_list_poison in objdump -dr: instruction offsets (from its start), text and relocations. */
 function objdumpFn(arch: string) {
-  const text = readFileSync(join(T, `oopslab-${arch}.objdump.txt`), "utf8");
-  const from = text.indexOf("<lab_list_poison>:\n");
-  const start = Number.parseInt(text.slice(text.lastIndexOf("\n", from) + 1, from), 16);
-  const end = text.indexOf(">:\n", from + 20);
+  const { lines, start } = objdumpFunction(
+    readFileSync(join(T, `oopslab-${arch}.objdump.txt`), "utf8"),
+    "lab_list_poison",
+  );
   const rows: { offset: number; text: string; relocs: string[] }[] = [];
-  for (const l of text.slice(from, end < 0 ? undefined : end).split("\n")) {
+  for (const l of lines) {
     const ins = /^\s+([0-9a-f]+):\t[0-9a-f]{8} \t(.*)$/.exec(l);
     if (ins) rows.push({ offset: Number.parseInt(ins[1] as string, 16) - start, text: ins[2] as string, relocs: [] });
     const r = /^\t+[0-9a-f]+: (R_\w+\t\S+)$/.exec(l);

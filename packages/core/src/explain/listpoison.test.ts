@@ -14,6 +14,7 @@ import type { DwarfSymbolizer } from "../symbolize/symbolizer.js";
 import { explainCrash } from "./explain.js";
 import { explainListPoisonCaller } from "./listpoison.js";
 import { decode, firstCrash } from "./testutil.js";
+import { objdumpFunction } from "./testutil-object.js";
 
 const root = join(__dirname, "../../../..");
 const dir = join(root, "lab/crashes/list_poison");
@@ -27,12 +28,7 @@ beforeAll(async () => {
 });
 
 /** lab_list_poison in objdump -dr: its lines and start address. */
-function fnLines(): { lines: string[]; start: number } {
-  const from = objdump.indexOf("<lab_list_poison>:\n");
-  const start = Number.parseInt(objdump.slice(objdump.lastIndexOf("\n", from) + 1, from), 16);
-  const end = objdump.indexOf(">:\n", from + 20);
-  return { lines: objdump.slice(from, end < 0 ? undefined : end).split("\n"), start };
-}
+const fnLines = () => objdumpFunction(objdump, "lab_list_poison");
 
 /** objdump's offset (from lab_list_poison) of the last instruction matching `re` before line `before`. */
 function offsetOf(re: RegExp, before = Number.POSITIVE_INFINITY): number {

@@ -20,6 +20,7 @@ import type { Crash } from "../oops/model.js";
 import type { DwarfSymbolizer, SymbolInfo } from "../symbolize/symbolizer.js";
 import type { BinaryExplanation, NamedVerdict } from "./binary.js";
 import { analyseFunction } from "./binary.js";
+import { writesReaching } from "./dataflow.js";
 import { LIST_POISON_REPORT } from "./explain.js";
 import { GlobalNamer } from "./globals.js";
 import { semanticsFor } from "./semantics/index.js";
@@ -94,25 +95,10 @@ export async function explainListPoisonCaller(
   const own = k + abi.returnsAfter;
   const writes = (j: number, r: string) =>
     (fx[j]?.writes ?? []).some((w) => w.reg === r) || (j !== own && clobberAt(j) && callClob.has(r));
+  const blocks = { start: firstOf, end: (b: number) => (firstOf(b + 1) < 0 ? insns.length : firstOf(b + 1)), preds };
   /** The one definition of r reaching instruction j, or undefined (none, several, or the entry value). */
   const uniqueDef = (r: string, j: number): number | undefined => {
-    const defs = new Set<number | "entry">();
-    const seen = new Set<number>();
-    const walk = (b: number, from: number) => {
-      for (let i = from - 1; i >= firstOf(b); i--) {
-        if (writes(i, r)) {
-          defs.add(i);
-          return;
-        }
-      }
-      if (b === 0) defs.add("entry");
-      for (const p of preds[b] ?? []) {
-        if (seen.has(p)) continue;
-        seen.add(p);
-        walk(p, firstOf(p + 1) < 0 ? insns.length : firstOf(p + 1));
-      }
-    };
-    walk(blockOf(j), j);
+    const defs = writesReaching(blocks, (i) => writes(i, r), blockOf(j), j);
     const [only] = defs;
     return defs.size === 1 && typeof only === "number" ? only : undefined;
   };
