@@ -27,6 +27,7 @@ import type { Crash } from "../oops/model.js";
 import type { DwarfSymbolizer, SymbolInfo } from "../symbolize/symbolizer.js";
 import type { SourceFrame } from "../symbolize/types.js";
 import { explainCrash } from "./explain.js";
+import { ftracePreserves } from "./ftrace.js";
 import { type GlobalContext, type GlobalName, GlobalNamer, memoryVariable } from "./globals.js";
 import { semanticsFor } from "./semantics/index.js";
 import type { Effect, Semantics } from "./semantics/types.js";
@@ -621,13 +622,15 @@ export function analyseFunction(
   const reaching: ReachingDefs[] = [];
   const seen = new Set<string>();
   const callClob = new Set(sem.callClobbered);
-  // On x86 a call as a kernel function's first instruction is the ftrace hook (`call __fentry__`,
-  // -mfentry), which saves and restores the argument registers (arch/x86/kernel/ftrace_64.S): no clobber.
-  const x86 = sem.arch === "x86_64" || sem.arch === "i386";
-  const clobbers = (k: number) => fx[k]?.control === "call" && !(x86 && (insns[k]?.offset ?? -1) === 0);
+  // A call clobbers the ABI's caller-saved registers, except those a function-entry ftrace hook
+  // (x86 `call __fentry__`, MIPS `_mcount`) saves and restores (ftrace.ts).
+  const clobbers = (k: number, r: string) => {
+    if (fx[k]?.control !== "call" || !callClob.has(r)) return false;
+    const kept = ftracePreserves(sem.arch, insns, fx, k);
+    return kept === undefined || (kept !== "all" && !kept.has(r));
+  };
   const explicit = (k: number, r: string) => (fx[k]?.writes ?? []).some((w) => w.reg === r);
-  const writes = (k: number, r: string) =>
-    explicit(k, r) || (clobbers(k) && callClob.has(r) && !(fx[k]?.delaySlot ?? false));
+  const writes = (k: number, r: string) => explicit(k, r) || (clobbers(k, r) && !(fx[k]?.delaySlot ?? false));
   // Definitions of r reaching the instruction at index k (exclusive), across blocks.
   const defsOf = (r: string, k: number): ReachingDefs["definitions"] => {
     const defs: ReachingDefs["definitions"] = [];
@@ -636,7 +639,7 @@ export function analyseFunction(
       const first = firsts[b] as number;
       for (let j = from - 1; j >= first; j--) {
         // With a delay slot, a call's clobber lands after the slot instruction.
-        const isCallClob = clobbers(j - 1) && fx[j - 1]?.delaySlot && callClob.has(r);
+        const isCallClob = clobbers(j - 1, r) && fx[j - 1]?.delaySlot;
         if (writes(j, r) || isCallClob) {
           const ins = insns[j] as Instruction;
           defs.push({

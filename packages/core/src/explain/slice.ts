@@ -12,6 +12,7 @@
  */
 
 import type { Instruction, MemOperand } from "../disasm/types.js";
+import { ftracePreserves } from "./ftrace.js";
 import type { Effect, Expr, Semantics } from "./semantics/types.js";
 import { effectReads, exprReads } from "./semantics/types.js";
 
@@ -42,15 +43,19 @@ export class Slice {
     this.effects = insns.map((i) => sem.effect(i));
     // A call returns to the next instruction with the caller-saved registers clobbered (psABI); the
     // callee-saved ones survive, so a call is a barrier only for the former. With a delay slot the
-    // clobber happens after the slot instruction.
+    // clobber happens after the slot instruction. MIPS's function-entry `_mcount` keeps the registers
+    // it saves and restores (ftrace.ts); x86's `__fentry__` is known by its offset 0, which in a
+    // Code: window is the window's first byte, not the function's, so it is not taken here.
     this.effects.forEach((e, j) => {
       if (e.control !== "call") return;
       const at = e.delaySlot ? j + 1 : j;
       const target = this.effects[at];
       if (!target) return;
+      const hook = ftracePreserves(sem.arch, insns, this.effects, j);
+      const kept = hook === "all" ? undefined : hook;
       const have = new Set(target.writes.map((w) => w.reg));
       const clob = sem.callClobbered
-        .filter((r) => !have.has(r))
+        .filter((r) => !have.has(r) && !kept?.has(r))
         .map((r) => ({ reg: r, value: { k: "unknown", why: "clobbered by the call" } as const }));
       this.effects[at] = { ...target, writes: [...target.writes, ...clob] };
     });
