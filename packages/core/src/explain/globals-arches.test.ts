@@ -17,7 +17,7 @@ import type { DwarfSymbolizer } from "../symbolize/symbolizer.js";
 import { cExpr } from "./cexpr.js";
 import { reachingDefs } from "./dataflow.js";
 import type { Effect } from "./semantics/types.js";
-import { decodeObjectFunction, readelfObjectAt } from "./testutil-object.js";
+import { decodeObjectFunction, objdumpByFunction, readelfObjectAt } from "./testutil-object.js";
 
 const root = join(__dirname, "../../../..");
 const T = join(__dirname, "../../test-data/explain");
@@ -52,15 +52,7 @@ interface Row {
 function objdumpRows(name: string): Row[] {
   const text = readFileSync(join(T, `oopslab-${name}.objdump.txt`), "utf8");
   const rows: Row[] = [];
-  let fn = "";
-  let start = 0;
-  for (const l of text.split("\n")) {
-    const h = /^([0-9a-f]+) <(\w+)>:$/.exec(l);
-    if (h) {
-      fn = h[2] as string;
-      start = Number.parseInt(h[1] as string, 16);
-      continue;
-    }
+  for (const { fn, start, line: l } of objdumpByFunction(text)) {
     const ins = /^\s+([0-9a-f]+):\t[0-9a-f]{8} \t(\S+)\t?(.*)$/.exec(l);
     if (ins && fn.startsWith("lab_")) {
       const ops = (ins[3] as string).replace(/\s*\/\/.*$/, "").trim();

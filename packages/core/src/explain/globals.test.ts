@@ -18,7 +18,7 @@ import { evalLocation, memoryVariable } from "./globals.js";
 import { semanticsFor } from "./semantics/index.js";
 import type { Semantics } from "./semantics/types.js";
 import { Slice } from "./slice.js";
-import { decodeObjectFunction, readelfObjectAt } from "./testutil-object.js";
+import { decodeObjectFunction, objdumpByFunction, readelfObjectAt } from "./testutil-object.js";
 
 const root = join(__dirname, "../../../..");
 const T = join(__dirname, "../../test-data");
@@ -51,16 +51,8 @@ function objdumpRelocs() {
     at: number;
     end: number;
   }[] = [];
-  let fn = "";
-  let fnStart = 0;
   let last: { offset: number; end: number; text: string } | undefined;
-  for (const l of objdump.split("\n")) {
-    const h = /^([0-9a-f]+) <(\w+)>:$/.exec(l);
-    if (h) {
-      fn = h[2] as string;
-      fnStart = Number.parseInt(h[1] as string, 16);
-      continue;
-    }
+  for (const { fn, start: fnStart, line: l } of objdumpByFunction(objdump)) {
     const ins = /^\s+([0-9a-f]+):\t((?:[0-9a-f]{2} )+)\s*\t(.*)$/.exec(l);
     if (ins) {
       const at = Number.parseInt(ins[1] as string, 16);

@@ -14,7 +14,7 @@ import { openElfSymbolizer } from "../symbolize/elf.js";
 import { explainCrash } from "./explain.js";
 import { explainListPoisonCaller } from "./listpoison.js";
 import { decode, firstCrash } from "./testutil.js";
-import { objdumpFunction } from "./testutil-object.js";
+import { listPoisonPrev, objdumpFunction } from "./testutil-object.js";
 
 const root = join(__dirname, "../../../..");
 const T = join(__dirname, "../../test-data/explain");
@@ -89,16 +89,10 @@ describe.each(cases)("$arch list_poison: the poisoned entry named in lab_list_po
   });
 
   it("prev (LIST_POISON2) names it->node.prev; lab_write's frame (a call of lab_list_poison) names nothing", async () => {
-    const sym = await open();
-    const crash = firstCrash(
-      log.replace(/->next is LIST_POISON1 \(([0-9a-f]*)100\)/, "->prev is LIST_POISON2 ($1122)"),
-    );
-    const e = explainCrash(crash, decode(crash));
-    const frame = crash.frames.findIndex((f) => f.module === "oopslab");
-    expect((await explainListPoisonCaller(crash, e, sym, frame))?.verdict?.pointer).toBe("it->node.prev");
-    const writer = crash.frames.findIndex((f) => f.symbol === "lab_write");
-    expect(writer).toBeGreaterThan(frame);
-    expect(await explainListPoisonCaller(crash, e, sym, writer)).toBeUndefined();
+    const r = await listPoisonPrev(log, await open());
+    expect(r.pointer).toBe("it->node.prev");
+    expect(r.writer).toBeGreaterThan(r.frame);
+    expect(r.fromWriter).toBeUndefined();
   });
 });
 

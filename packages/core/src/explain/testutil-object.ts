@@ -2,8 +2,9 @@
  * Test helpers for explain/ on a module object (the lab's oopslab.ko): one function of the object →
  * its instructions (decoded from the object's own bytes, offsets from the function's start), a
  * GlobalNamer and a GlobalContext over them; and the committed oracle texts read back — objdump -dr
- * → one function's lines, readelf -sSW → the data object covering section+offset. Used only by
- * *.test.ts files.
+ * → one function's lines (or every line with its function), readelf -sSW → the data object covering
+ * section+offset; and a list_poison capture turned into its LIST_POISON2 variant, explained. Used only
+ * by *.test.ts files.
  */
 
 import type { ArchId } from "../arch/types.js";
@@ -11,9 +12,13 @@ import { disassembleCode } from "../disasm/code.js";
 import type { Instruction } from "../disasm/types.js";
 import type { ElfDebugSections } from "../elf/debug-sections.js";
 import type { DwarfSymbolizer } from "../symbolize/symbolizer.js";
+import type { BinaryExplanation } from "./binary.js";
+import { explainCrash } from "./explain.js";
 import { type GlobalContext, GlobalNamer } from "./globals.js";
+import { explainListPoisonCaller } from "./listpoison.js";
 import { semanticsFor } from "./semantics/index.js";
 import type { Effect, Semantics } from "./semantics/types.js";
+import { decode, firstCrash } from "./testutil.js";
 
 /** Function `name` of a little-endian object, decoded, with a GlobalNamer and a context faulting at its last instruction. */
 export async function decodeObjectFunction(
@@ -69,4 +74,36 @@ export function readelfObjectAt(
     if (offset >= v && offset < v + Number(f[2])) return { name: f[7] as string, offset: offset - v };
   }
   return undefined;
+}
+
+/** objdump -dr text: every line below a function's `<name>:` header, with that function's name and start address. */
+export function* objdumpByFunction(objdump: string): Generator<{ fn: string; start: number; line: string }> {
+  let fn = "";
+  let start = 0;
+  for (const line of objdump.split("\n")) {
+    const h = /^([0-9a-f]+) <(\w+)>:$/.exec(line);
+    if (h) {
+      fn = h[2] as string;
+      start = Number.parseInt(h[1] as string, 16);
+      continue;
+    }
+    yield { fn, start, line };
+  }
+}
+
+/**
+ * A list_poison capture's log with LIST_POISON2 in `->prev` instead of LIST_POISON1 in `->next`:
+ * what the oopslab frame names, and what lab_write's frame (it returns from a call of
+ * lab_list_poison, not of a list check) names.
+ */
+export async function listPoisonPrev(
+  log: string,
+  sym: DwarfSymbolizer,
+): Promise<{ frame: number; pointer: string | undefined; writer: number; fromWriter: BinaryExplanation | undefined }> {
+  const crash = firstCrash(log.replace(/->next is LIST_POISON1 \(([0-9a-f]*)100\)/, "->prev is LIST_POISON2 ($1122)"));
+  const e = explainCrash(crash, decode(crash));
+  const frame = crash.frames.findIndex((f) => f.module === "oopslab");
+  const pointer = (await explainListPoisonCaller(crash, e, sym, frame))?.verdict?.pointer;
+  const writer = crash.frames.findIndex((f) => f.symbol === "lab_write");
+  return { frame, pointer, writer, fromWriter: await explainListPoisonCaller(crash, e, sym, writer) };
 }
