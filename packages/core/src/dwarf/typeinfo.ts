@@ -190,7 +190,11 @@ export async function declare(r: DwarfReader, t: TypeDie | undefined, inner: str
         return declare(r, base, inner === "" ? q : `${q} ${inner}`, depth + 1);
       }
       const rest = await declare(r, base, inner, depth + 1);
-      return `${words.join(" ")} ${rest}`.trim();
+      // A qualifier of an array type qualifies its elements (C11 6.7.3p9), and GCC often puts the
+      // `const` on both the array and the element type: say each qualifier once, as gdb does
+      // (`const char [9]`, not `const const char [9]`).
+      const lead = new Set(base?.tag === K.DW_TAG_array_type ? rest.split(" ") : []);
+      return `${words.filter((w) => !lead.has(w)).join(" ")} ${rest}`.trim();
     }
     default:
       return sp(await typeName(r, t));
