@@ -151,7 +151,7 @@ export interface BinaryOptions {
 }
 
 /** The function's bytes and where they sit. */
-interface FunctionBytes {
+export interface FunctionBytes {
   sym: SymbolInfo;
   bytes: Uint8Array;
   /** Byte ranges (from the function start) a relocation patches at load, with the mask of bits it leaves alone. */
@@ -410,7 +410,7 @@ function objectTarget(crash: Crash, symbolizer: DwarfSymbolizer): DisasmTarget |
 }
 
 /** The function's bytes from its section, with the ranges a relocation patches (relocatable objects). */
-async function functionBytes(
+export async function functionBytes(
   symbolizer: DwarfSymbolizer,
   name: string,
   size: bigint | undefined,
@@ -463,7 +463,7 @@ function hexOf(b: Uint8Array): string {
 }
 
 /** Compare the window with the object's bytes, 4-byte unit by unit (bytes for other widths). */
-function checkCode(
+export function checkCode(
   win: Uint8Array,
   faultIndex: number,
   off: number,
@@ -522,6 +522,43 @@ function checkCode(
         m.known = "call __fentry__ replaced by a NOP at boot (ftrace)";
       else if (m.binary === "e9" && m.oops === "c3")
         m.known = "jmp __x86_return_thunk rewritten to ret at boot (CONFIG_RETHUNK, apply_returns())";
+    }
+  }
+  // Known MIPS run-time patch: ftrace_make_nop() (arch/mips/kernel/ftrace.c) rewrites the -pg call
+  // site when ftrace initialises. In a module, `lui v1, %hi(_mcount)` becomes `b 1f` (INSN_B_1F:
+  // 0x10000004, or 0x10000005 on a 32-bit kernel built with KBUILD_MCOUNT_RA_ADDRESS), jumping over
+  // the `jalr v1` and its delay slot (on a 32-bit kernel the `addiu v1` after it becomes a NOP too);
+  // in vmlinux, `jal _mcount` becomes a NOP. The site is known from the object: `move at, ra` two
+  // words after the lui, or just before the jal (the -pg calling convention, see ftrace.ts).
+  if (unit === 4 && fb.bytes.length >= 4) {
+    const wordOf = (x: Uint8Array, i: number) =>
+      i < 0 || i + 4 > x.length
+        ? undefined
+        : (bigEndian
+            ? ((x[i] as number) << 24) |
+              ((x[i + 1] as number) << 16) |
+              ((x[i + 2] as number) << 8) |
+              (x[i + 3] as number)
+            : ((x[i + 3] as number) << 24) |
+              ((x[i + 2] as number) << 16) |
+              ((x[i + 1] as number) << 8) |
+              (x[i] as number)) >>> 0;
+    // `move at, ra` as or / addu / daddu at, ra, zero
+    const moveAtRa = (i: number) => [0x03e00825, 0x03e00821, 0x03e0082d].includes(wordOf(fb.bytes, i) ?? -1);
+    const hexBytes = (h: string) => Uint8Array.from(h.match(/../g) ?? [], (x) => Number.parseInt(x, 16));
+    for (const m of mismatches) {
+      const ran = hexBytes(m.oops);
+      const first = wordOf(ran, 0);
+      const obj = wordOf(fb.bytes, m.offset);
+      if (first === undefined || obj === undefined) continue;
+      // a 32-bit kernel's second patched word, the addiu v1 turned NOP, merges into the same entry
+      const rest = ran.length === 8 && wordOf(ran, 4) === 0 && ((wordOf(fb.bytes, m.offset + 4) ?? 0) >>> 16) === 0x2463;
+      if ((first === 0x10000004 || first === 0x10000005) && obj >>> 16 === 0x3c03 && moveAtRa(m.offset + 8)) {
+        if (ran.length === 4 || rest)
+          m.known = "lui v1, %hi(_mcount) replaced by b 1f when ftrace initialised (ftrace_make_nop)";
+      } else if (ran.length === 4 && first === 0 && obj >>> 26 === 3 && moveAtRa(m.offset - 4)) {
+        m.known = "jal _mcount replaced by a NOP at boot (ftrace_make_nop)";
+      }
     }
   }
   const allKnown = mismatches.length > 0 && mismatches.every((m) => m.known !== undefined);

@@ -12,7 +12,7 @@ import { disassembleCode } from "../disasm/code.js";
 import type { Instruction } from "../disasm/types.js";
 import type { ElfDebugSections } from "../elf/debug-sections.js";
 import { openElfSymbolizer } from "../symbolize/elf.js";
-import { analyseFunction } from "./binary.js";
+import { analyseFunction, checkCode, functionBytes } from "./binary.js";
 import { ftracePreserves } from "./ftrace.js";
 import { semanticsFor } from "./semantics/index.js";
 import type { Semantics } from "./semantics/types.js";
@@ -99,5 +99,42 @@ describe("MIPS _mcount keeps at, ra and a0-a7 (mips64el oopslab.ko)", () => {
     const fa = analyseFunction("lab_null_table", insns, sem, 0x44);
     const a0 = fa.reaching.find((r) => r.register === "a0" && r.use === (ld as { off: number }).off);
     expect(a0?.definitions).toEqual([{ text: "the value at function entry" }]);
+  });
+});
+
+describe("MIPS ftrace_make_nop() in a module's Code: bytes (mips64el-oob)", () => {
+  // mips64el-oob faults at lab_oob's last `jr ra`; its Code: line runs on into lab_lockup, printing
+  // lab_lockup+0x0..+0x8 as they ran: `10000004` (b 1f, where the object has lui v1, %hi(_mcount)),
+  // `64636f20` (daddiu v1, v1, %lo(_mcount), relocated) and `03e00825` (move at, ra).
+  const log = readFileSync(join(root, "lab/crashes/mips64el-oob/console.log"), "utf8");
+  const words = (/Code: (.*)/.exec(log)?.[1] ?? "").replace(/[<>]/g, "").trim().split(/\s+/);
+  const le = (ws: string[]) =>
+    Uint8Array.from(ws.flatMap((w) => (w.match(/../g) ?? []).reverse().map((b) => Number.parseInt(b, 16))));
+  const lockup = async () => {
+    const sym = await openElfSymbolizer(
+      bytesSource(new Uint8Array(readFileSync(join(root, "lab/crashes/mips64el-oob/oopslab.ko")))),
+    );
+    const fb = await functionBytes(sym, "lab_lockup", undefined);
+    if (!fb) throw new Error("lab_lockup");
+    return fb;
+  };
+
+  it("is a known run-time patch of the same binary, not a mismatch", async () => {
+    expect(words.slice(6)).toEqual(["10000004", "64636f20", "03e00825"]);
+    const cc = checkCode(le(words.slice(6)), 0, 0, await lockup(), false, 4);
+    expect(cc.result).toBe("patched");
+    expect(cc.mismatches).toEqual([
+      {
+        offset: 0,
+        oops: "04000010",
+        binary: "0000033c",
+        known: "lui v1, %hi(_mcount) replaced by b 1f when ftrace initialised (ftrace_make_nop)",
+      },
+    ]);
+  });
+
+  it("is not assumed elsewhere: the same b 1f over lab_lockup's `b .` at +0x14 differs", async () => {
+    const cc = checkCode(le(["10000004"]), 0, 0x14, await lockup(), false, 4);
+    expect(cc.result).toBe("mismatch");
   });
 });
