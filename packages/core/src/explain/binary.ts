@@ -552,7 +552,7 @@ export function checkCode(
       const obj = wordOf(fb.bytes, m.offset);
       if (first === undefined || obj === undefined) continue;
       // a 32-bit kernel's second patched word, the addiu v1 turned NOP, merges into the same entry
-      const rest = ran.length === 8 && wordOf(ran, 4) === 0 && ((wordOf(fb.bytes, m.offset + 4) ?? 0) >>> 16) === 0x2463;
+      const rest = ran.length === 8 && wordOf(ran, 4) === 0 && (wordOf(fb.bytes, m.offset + 4) ?? 0) >>> 16 === 0x2463;
       if ((first === 0x10000004 || first === 0x10000005) && obj >>> 16 === 0x3c03 && moveAtRa(m.offset + 8)) {
         if (ran.length === 4 || rest)
           m.known = "lui v1, %hi(_mcount) replaced by b 1f when ftrace initialised (ftrace_make_nop)";
