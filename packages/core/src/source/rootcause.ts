@@ -312,15 +312,15 @@ class SourceIndex {
     return n;
   }
 
-  /** Every node of a type in the files whose text matches `filter` (a word, or a pattern). */
-  all(type: string, filter: string | RegExp): At[] {
+  /** Every node of a type in the files whose text matches `filter` (a word, or a pattern), and `only` when given. */
+  all(type: string, filter: string | RegExp, only?: { key: string; has: (f: Parsed) => boolean }): At[] {
     const re = typeof filter === "string" ? word(filter) : filter;
-    const key = `${type}\0${re.source}`;
+    const key = `${type}\0${re.source}\0${only?.key ?? ""}`;
     let out = this.nodeCache.get(key);
     if (!out) {
       out = [];
       for (const file of this.files.values()) {
-        if (!re.test(file.text)) continue;
+        if (!re.test(file.text) || (only && !only.has(file))) continue;
         for (const node of file.tree.rootNode.descendantsOfType(type)) if (node) out.push({ file, node });
       }
       this.nodeCache.set(key, out);
@@ -337,7 +337,9 @@ class SourceIndex {
   }
 
   functionDefs(name: string): At[] {
-    return this.all("function_definition", name).filter((d) => functionName(d.node) === name);
+    // only a file where the name's `(` reaches a `{` with no `;` between can define it (a call ends in `;`)
+    const def = new RegExp(`\\b${escapeRe(name)}\\s*\\([^;{]*\\)[^;{]*\\{`);
+    return this.all("function_definition", def).filter((d) => functionName(d.node) === name);
   }
 
   /** member → type text (`struct lab_client *`) of `struct name`, from its definition in view. */
@@ -354,6 +356,37 @@ class SourceIndex {
     }
     this.structCache.set(name, out);
     return out;
+  }
+
+  /**
+   * The files in view that can see the definition of one of `structs`: C reaches a member only
+   * through the complete type, so a file that defines the struct, names its tag, or `#include`s a
+   * header defining it (directly, or through a header in view that does) is one; the rest of a
+   * kernel tree's `->table =` cannot be this struct's. Undefined when no definition is in view.
+   */
+  seeing(structs: readonly string[]): ((f: Parsed) => boolean) | undefined {
+    const defs = new Set<Parsed>();
+    for (const name of structs)
+      for (const { file, node } of this.all(
+        "struct_specifier",
+        new RegExp(`\\b(?:struct|union)\\s+${escapeRe(name)}\\s*\\{`),
+      ))
+        if (node.childForFieldName("name")?.text === name) defs.add(file);
+    if (!defs.size) return undefined;
+    const tag = new RegExp(`\\b(?:${structs.map(escapeRe).join("|")})\\b`);
+    const includes = (f: Parsed, headers: Set<Parsed>) =>
+      [...headers].some((h) => {
+        const base = h.path.split("/").at(-1) ?? h.path;
+        return (
+          h.path.endsWith(".h") &&
+          f.text.includes(base) &&
+          new RegExp(`^\\s*#\\s*include\\s*[<"](?:[^>"]*/)?${escapeRe(base)}[>"]`, "m").test(f.text)
+        );
+      });
+    const headers = new Set(defs);
+    for (const f of this.files.values())
+      if (f.path.endsWith(".h") && !headers.has(f) && includes(f, defs)) headers.add(f);
+    return (f) => defs.has(f) || tag.test(f.text) || includes(f, headers);
   }
 
   /** Every struct in view that declares `member`, with the member's type. */
@@ -437,7 +470,7 @@ class SourceIndex {
   callsOf(name: string): At[] {
     const defs = this.functionDefs(name);
     const onlyIn = defs.length && defs.every((d) => isStatic(d.node)) ? new Set(defs.map((d) => d.file)) : undefined;
-    return this.all("call_expression", name).filter(
+    return this.all("call_expression", new RegExp(`\\b${escapeRe(name)}\\s*\\(`)).filter(
       (c) => c.node.childForFieldName("function")?.text === name && (!onlyIn || onlyIn.has(c.file)),
     );
   }
@@ -772,7 +805,9 @@ class RootCauseFinder {
       out.push(a);
     };
     if (t.kind === "member" && t.member) {
-      for (const at of this.index.all("assignment_expression", memberStore(t.member))) {
+      const has = containers.size ? this.index.seeing([...containers]) : undefined;
+      const only = has && { key: [...containers].join(","), has };
+      for (const at of this.index.all("assignment_expression", memberStore(t.member), only)) {
         const left = at.node.childForFieldName("left");
         if (left?.type !== "field_expression" || left.childForFieldName("field")?.text !== t.member) continue;
         const base = left.childForFieldName("argument");
@@ -787,7 +822,7 @@ class RootCauseFinder {
           matchedBy: s ? "type" : "name",
         });
       }
-      for (const at of this.index.all("initializer_pair", memberStore(t.member))) {
+      for (const at of this.index.all("initializer_pair", memberStore(t.member), only)) {
         const des = at.node.childForFieldName("designator");
         if (des?.type !== "field_designator" || des.namedChildren[0]?.text !== t.member) continue;
         const s = this.initializedStruct(at);
@@ -900,7 +935,8 @@ class RootCauseFinder {
   private async findRegistrations(fn: string): Promise<Registration[]> {
     await this.index.need([fn]);
     const out: Registration[] = [];
-    for (const at of this.index.all("identifier", fn)) {
+    // a file where the name is only called, declared or defined (always followed by `(`) stores it nowhere
+    for (const at of this.index.all("identifier", new RegExp(`\\b${escapeRe(fn)}\\b(?!\\s*\\()`))) {
       if (at.node.text !== fn) continue;
       const p = at.node.parent;
       if (!p) continue;
@@ -975,11 +1011,17 @@ class RootCauseFinder {
   /** The call that registers `reg.object`, and the registration's scope per `REGISTRARS`. */
   private async registrationCall(reg: Registration, stored: At, holder: At | undefined): Promise<void> {
     const local = enclosingFunction(stored.node);
-    // a file-scope object is registered anywhere in its file (static) or the tree; a local one in its function
-    await this.index.need([reg.object.replace(/\W.*$/, "")]);
+    // a file-scope object is registered anywhere in its file (static) or the tree; a local one in its
+    // function, so only that function is walked (a local `sd` or `rt` is in a thousand files)
     const scopes: Node[] = local ? [local] : [];
+    const within = (n: Node, type: string): At[] =>
+      n.descendantsOfType(type).flatMap((node) => (node ? [{ file: stored.file, node }] : []));
+    if (!local) await this.index.need([reg.object.replace(/\W.*$/, "")]);
+    const calls = local
+      ? within(local, "call_expression")
+      : this.index.all("call_expression", reg.object.replace(/\W.*$/, ""));
     let found: At | undefined;
-    for (const at of this.index.all("call_expression", reg.object.replace(/\W.*$/, ""))) {
+    for (const at of calls) {
       if (
         local &&
         !scopes.some(
@@ -1015,7 +1057,10 @@ class RootCauseFinder {
         }
       }
       // an assignment `object->field = v` / `object.field = v` (in the same function for a local object)
-      for (const at of this.index.all("assignment_expression", memberStore(field))) {
+      const stores = local
+        ? within(local, "assignment_expression")
+        : this.index.all("assignment_expression", memberStore(field));
+      for (const at of stores) {
         const left = at.node.childForFieldName("left");
         if (left?.type !== "field_expression" || left.childForFieldName("field")?.text !== field) continue;
         if (collapse(left.childForFieldName("argument")?.text ?? "") !== reg.object) continue;
