@@ -1,18 +1,20 @@
 /**
  * `--src DIR` for the source stage: a directory of C sources turned into the `SourceTree` core asks
  * for candidate files. The tree is walked once for its `.c` and `.h` files (dot-directories and
- * symlinked directories are skipped); each request reads the files and keeps those whose text
- * mentions one of the identifiers as a word — a cheap text prefilter, so only candidates reach the
- * C parser. Small trees are kept in memory after the first read; for a kernel-sized tree (~70k files)
- * each file's identifiers are kept as a Bloom filter instead, so a later request reads again only the
- * files that may mention its identifiers; progress goes to stderr. What cannot be read is skipped with one warning each.
+ * symlinked directories are skipped; in a kernel tree also the directories no crash's code is in,
+ * and other architectures' `arch/*`); each request reads the files as bytes and keeps those that
+ * hold one of the identifiers as a token (one pass over the bytes, hashing each token), decoding
+ * only those, so only candidates reach the C parser. Small trees are kept in memory after the first
+ * read; for a kernel-sized tree each file's tokens are kept as a Bloom filter instead, so a later
+ * request reads again only the files that may mention its identifiers; progress goes to stderr.
+ * What cannot be read is skipped with one warning each.
  * Also loads the tree-sitter runtime and C grammar `.wasm` files that core's parser is given as bytes.
  */
 
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join, relative, sep } from "node:path";
-import { type CParser, loadCParser, type SourceFile, type SourceTree } from "@oopscope/core";
+import { dirname, join } from "node:path";
+import { type ArchId, type CParser, loadCParser, type SourceFile, type SourceTree } from "@oopscope/core";
 import type { CliIO } from "./io.js";
 
 /** Keep every file's text after the first read when the tree is at most this many bytes (else keep its identifier filter). */
@@ -34,59 +36,118 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const wordOf = (id: string) => new RegExp(`\\b${escapeRe(id)}\\b`);
 
 /**
- * A file's identifiers as a Bloom filter (two bits per token, about one bit per four characters of
+ * A file's identifiers as a Bloom filter (two bits per token, about one bit per four bytes of
  * text): built while the file is read the first time, it lets later requests skip, without reading
  * it again, every file that cannot mention an identifier. A token is a maximal run of [A-Za-z0-9_],
- * so an identifier present as a word is always one token: no false negatives.
+ * so an identifier present as a word is always one token: no false negatives. Bytes are hashed
+ * as they are (UTF-8 sequences are not token bytes, as non-ASCII characters are not `\w`).
  */
 const FNV = 0x811c9dc5;
 const mix = (h: number, c: number) => Math.imul(h ^ c, 0x01000193);
 const second = (h: number) => Math.imul(h ^ (h >>> 15), 0x5bd1e995) ^ (h >>> 13);
+const hashOf = (id: string) => {
+  let h = FNV;
+  for (let i = 0; i < id.length; i++) h = mix(h, id.charCodeAt(i));
+  return h;
+};
 
-function identifierFilter(text: string): Uint32Array {
+/** Token bytes: 0-9 A-Z _ a-z. */
+const TOKEN = new Uint8Array(256);
+for (let c = 0; c < 256; c++)
+  TOKEN[c] = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 ? 1 : 0;
+
+/**
+ * One pass over a file's bytes: whether one of its tokens hashes to a wanted identifier's hash
+ * (`wanted`, a 4096-bit set of hashes: a hit is confirmed on the decoded text), and, when `filter`
+ * is asked for, the file's Bloom filter.
+ */
+function scanBytes(bytes: Uint8Array, wanted: Uint32Array, filter: boolean): { hit: boolean; filter?: Uint32Array } {
   let bits = 1024;
-  while (bits < text.length / 4 && bits < 1 << 24) bits <<= 1;
-  const f = new Uint32Array(bits >>> 5);
+  if (filter) while (bits < bytes.length / 4 && bits < 1 << 24) bits <<= 1;
+  const f = filter ? new Uint32Array(bits >>> 5) : undefined;
   const mask = bits - 1;
-  const set = (h: number) => {
-    const a = h & mask;
-    const b = second(h) & mask;
-    f[a >>> 5] = (f[a >>> 5] as number) | (1 << (a & 31));
-    f[b >>> 5] = (f[b >>> 5] as number) | (1 << (b & 31));
-  };
+  let hit = false;
   let h = FNV;
   let inToken = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95) {
+  const n = bytes.length;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? (bytes[i] as number) : 0;
+    if (TOKEN[c] === 1) {
       h = mix(h, c);
       inToken = true;
     } else if (inToken) {
-      set(h);
+      const w = h & 4095;
+      if ((((wanted[w >>> 5] as number) >>> (w & 31)) & 1) === 1) {
+        hit = true;
+        if (!f) return { hit };
+      }
+      if (f) {
+        const a = h & mask;
+        const b = second(h) & mask;
+        f[a >>> 5] = (f[a >>> 5] as number) | (1 << (a & 31));
+        f[b >>> 5] = (f[b >>> 5] as number) | (1 << (b & 31));
+      }
       h = FNV;
       inToken = false;
     }
   }
-  if (inToken) set(h);
-  return f;
+  return f ? { hit, filter: f } : { hit };
 }
 
 function mayHave(f: Uint32Array, id: string): boolean {
-  let h = FNV;
-  for (let i = 0; i < id.length; i++) h = mix(h, id.charCodeAt(i));
+  const h = hashOf(id);
   const mask = f.length * 32 - 1;
   const a = h & mask;
   const b = second(h) & mask;
   return (((f[a >>> 5] as number) >>> (a & 31)) & 1) === 1 && (((f[b >>> 5] as number) >>> (b & 31)) & 1) === 1;
 }
 
+/**
+ * In a kernel tree (a top-level `Kconfig`, `Makefile` and `arch/`), directories whose code never
+ * runs in a kernel that oopsed: `tools/` (user space: perf, bpf and the selftests), `scripts/` and
+ * `usr/` (build-host programs), `samples/` (example modules, not part of any subsystem),
+ * `Documentation/` (a few example programs); and `drivers/gpu/drm/amd/include/asic_reg/`, generated
+ * register headers (only `#define`s of offsets and masks: a third of the tree's bytes, no
+ * assignment, call or registration).
+ */
+const KERNEL_SKIP = new Set([
+  "tools",
+  "scripts",
+  "usr",
+  "samples",
+  "Documentation",
+  "drivers/gpu/drm/amd/include/asic_reg",
+]);
+
+/** The `arch/` directory of each architecture the oops parser names. */
+const ARCH_DIR: Record<ArchId, string> = {
+  x86_64: "x86",
+  i386: "x86",
+  arm64: "arm64",
+  arm: "arm",
+  mips32: "mips",
+  mips64: "mips",
+  ppc32: "powerpc",
+  ppc64: "powerpc",
+  riscv64: "riscv",
+  s390x: "s390",
+};
+
+type Entry = { path: string; size: number; filter?: Uint32Array };
+
 export class DirectorySourceTree implements SourceTree {
-  private list?: { path: string; size: number; filter?: Uint32Array }[];
-  private cache = new Map<string, string>();
+  private list?: Entry[];
+  /** Bytes of every file read, when the tree is small enough to keep. */
+  private cache = new Map<string, Buffer>();
   private readonly cacheBytes: number;
   private byId = new Map<string, SourceFile[]>();
+  /** Decoded candidates, shared by the identifiers that hit them. */
+  private texts = new Map<string, SourceFile>();
   private warned = 0;
   private skipped = 0;
+  /** In a kernel tree, the `arch/` directories of the crashes asked about (all while none is known). */
+  private arches = new Set<string>();
+  private kernel?: boolean;
   /** Files read over all requests, and walks over the tree's files (for tests). */
   reads = 0;
   scans = 0;
@@ -100,6 +161,34 @@ export class DirectorySourceTree implements SourceTree {
     this.cacheBytes = options.cacheBytes ?? CACHE_BYTES;
   }
 
+  /** Whether the directory is a kernel tree (top-level `Kconfig`, `Makefile` and `arch/`). */
+  isKernelTree(): boolean {
+    this.kernel ??= ["Kconfig", "Makefile", "arch"].every((n) => existsSync(join(this.dir, n)));
+    return this.kernel;
+  }
+
+  /**
+   * The crash's architecture: in a kernel tree, the other `arch/*` directories are not read (their
+   * code never ran on this machine). A second architecture widens the set, and what was found
+   * without its directory is looked for again.
+   */
+  setArch(arch: ArchId | undefined): void {
+    const d = arch ? ARCH_DIR[arch] : undefined;
+    if (!d || this.arches.has(d)) return;
+    if (this.arches.size) this.byId.clear();
+    this.arches.add(d);
+  }
+
+  private skips(path: string): boolean {
+    if (!this.isKernelTree()) return false;
+    for (const d of KERNEL_SKIP) if (path.startsWith(`${d}/`)) return true;
+    if (this.arches.size && path.startsWith("arch/")) {
+      const a = path.slice(5, path.indexOf("/", 5));
+      return !this.arches.has(a);
+    }
+    return false;
+  }
+
   private warn(what: string, e: unknown): void {
     this.skipped++;
     if (this.warned++ < MAX_WARNINGS)
@@ -109,32 +198,35 @@ export class DirectorySourceTree implements SourceTree {
   }
 
   /** Every .c and .h file under the directory, relative paths with `/`. */
-  private files_(): { path: string; size: number; filter?: Uint32Array }[] {
+  private files_(): Entry[] {
     if (this.list) return this.list;
-    const out: { path: string; size: number; filter?: Uint32Array }[] = [];
-    const walk = (d: string) => {
+    const out: Entry[] = [];
+    const kernel = this.isKernelTree();
+    const walk = (d: string, rel: string) => {
       let entries: import("node:fs").Dirent[];
       try {
         entries = readdirSync(d, { withFileTypes: true });
       } catch (e) {
-        this.warn(`cannot list ${relative(this.dir, d) || "."}`, e);
+        this.warn(`cannot list ${rel || "."}`, e);
         return;
       }
       for (const e of entries) {
         if (e.name.startsWith(".")) continue;
         const p = join(d, e.name);
-        if (e.isDirectory()) walk(p);
-        else if (/\.[ch]$/.test(e.name) && (e.isFile() || e.isSymbolicLink())) {
+        const r = rel ? `${rel}/${e.name}` : e.name;
+        if (e.isDirectory()) {
+          if (!(kernel && KERNEL_SKIP.has(r))) walk(p, r);
+        } else if (/\.[ch]$/.test(e.name) && (e.isFile() || e.isSymbolicLink())) {
           try {
             const st = statSync(p);
-            if (st.isFile()) out.push({ path: relative(this.dir, p).split(sep).join("/"), size: st.size });
+            if (st.isFile()) out.push({ path: r, size: st.size });
           } catch (err) {
-            this.warn(`cannot read ${relative(this.dir, p)}`, err);
+            this.warn(`cannot read ${r}`, err);
           }
         }
       }
     };
-    walk(this.dir);
+    walk(this.dir, "");
     out.sort((a, b) => (a.path < b.path ? -1 : 1));
     this.list = out;
     return out;
@@ -156,41 +248,80 @@ export class DirectorySourceTree implements SourceTree {
     return out.sort((a, b) => (a.path < b.path ? -1 : 1));
   }
 
+  /** One reused buffer: a kernel tree's 50k files read into fresh buffers kept the collector busy. */
+  private scratch = Buffer.alloc(1 << 20);
+
+  /** A file's bytes, in the scratch buffer (valid until the next read). */
+  private read(path: string): Buffer {
+    const fd = openSync(join(this.dir, path), "r");
+    try {
+      const size = fstatSync(fd).size;
+      if (size + 1 > this.scratch.length) this.scratch = Buffer.alloc(Math.max(size + 1, this.scratch.length * 2));
+      let n = 0;
+      for (let r = 1; r > 0 && n < this.scratch.length; n += r)
+        r = readSync(fd, this.scratch, n, this.scratch.length - n, n);
+      return this.scratch.subarray(0, n);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
   /** Read the tree once for `ids`, remembering each identifier's files. */
   private async scan(ids: string[]): Promise<void> {
     const list = this.files_();
     this.scans++;
     for (const id of ids) this.byId.set(id, []);
     const keep = list.reduce((n, f) => n + f.size, 0) <= this.cacheBytes;
-    const word = new RegExp(`\\b(?:${ids.map(escapeRe).join("|")})\\b`);
+    const wanted = new Uint32Array(4096 / 32);
+    for (const id of ids) {
+      const w = hashOf(id) & 4095;
+      wanted[w >>> 5] = (wanted[w >>> 5] as number) | (1 << (w & 31));
+    }
+    const words = ids.map((id) => ({ id, re: wordOf(id) }));
     let found = 0;
+    let read = 0;
     const tty = !!this.io.stderr.isTTY;
     const started = Date.now();
     let last = started;
     let shown = false;
     for (const [i, f] of list.entries()) {
-      if (f.size > MAX_FILE) continue;
-      let text = this.cache.get(f.path);
-      if (text === undefined) {
+      if (f.size > MAX_FILE || this.skips(f.path)) continue;
+      let bytes = this.cache.get(f.path);
+      let hit: boolean;
+      if (bytes === undefined) {
         // read before: its identifiers say whether it can matter now
         const filter = f.filter;
         if (filter && !ids.some((id) => mayHave(filter, id))) continue;
         try {
-          text = readFileSync(join(this.dir, f.path), "utf8");
+          bytes = this.read(f.path);
           this.reads++;
+          read++;
         } catch (e) {
           this.warn(`cannot read ${f.path}`, e);
           f.size = MAX_FILE + 1;
           continue;
         }
-        if (keep) this.cache.set(f.path, text);
-        else f.filter ??= identifierFilter(text);
-      }
-      // includes() first: most files mention none of the identifiers
-      if (ids.some((id) => text.includes(id)) && word.test(text)) {
-        const file = { path: f.path, text };
-        found++;
-        for (const id of ids) if (text.includes(id) && wordOf(id).test(text)) this.byId.get(id)?.push(file);
+        if (keep) {
+          bytes = Buffer.from(bytes);
+          this.cache.set(f.path, bytes);
+        }
+        const r = scanBytes(bytes, wanted, !keep && !f.filter);
+        if (r.filter) f.filter = r.filter;
+        hit = r.hit;
+      } else hit = scanBytes(bytes, wanted, false).hit;
+      if (hit) {
+        let file = this.texts.get(f.path);
+        if (!file) {
+          file = { path: f.path, text: bytes.toString("utf8") };
+          this.texts.set(f.path, file);
+        }
+        let any = false;
+        for (const { id, re } of words)
+          if (file.text.includes(id) && re.test(file.text)) {
+            this.byId.get(id)?.push(file);
+            any = true;
+          }
+        if (any) found++;
       }
       const now = Date.now();
       if (tty && now - started > 500 && now - last > 250) {
@@ -206,7 +337,7 @@ export class DirectorySourceTree implements SourceTree {
     const secs = (Date.now() - started) / 1000;
     if (!tty && secs > 5)
       this.io.stderr.write(
-        `oopscope analyze: --src: ${list.length} files scanned in ${secs.toFixed(0)} s for ${ids.length} identifier(s)\n`,
+        `oopscope analyze: --src: ${read} of ${list.length} files read in ${secs.toFixed(0)} s for ${ids.length} identifier(s)\n`,
       );
   }
 

@@ -306,7 +306,9 @@ export async function analyzeCommand(argv: string[], io: CliIO): Promise<number>
       io.stderr.write(`oopscope analyze: note: ${n}\n`);
     }
     let parser: Promise<CParser> | undefined;
-    stages.source = async (_crash, query) => {
+    stages.source = async (crash, query) => {
+      // in a kernel tree, only the crash's own arch/ directory is read
+      tree.setArch(crash.arch);
       parser ??= loadParser();
       return findRootCause(await parser, tree, query);
     };
