@@ -202,6 +202,28 @@ static int setup(void) { dev_add_pack(&pt); /* @reg */ return 0; }
     expect(r?.scope?.place).toBeUndefined();
   });
 
+  it("a trace function defined static in several files is not tied to any file's registration", async () => {
+    // raw_sendmsg is static in net/ipv4/raw.c, net/can/raw.c and net/ieee802154/socket.c
+    const ops = (name: string) => `struct proto { void *sendmsg; };
+static int send(void *sk) { return 0; }
+static struct proto ${name} = { .sendmsg = send };
+`;
+    const files = [
+      {
+        path: "a.c",
+        text: `${handler}static struct packet_type pt = { .func = rcv };\nstatic int s(void) { dev_add_pack(&pt); return 0; }\n`,
+      },
+      { path: "ipv4.c", text: `${ops("raw_prot")}EXPORT_SYMBOL(send);\n` },
+      { path: "can.c", text: ops("can_prot") },
+    ];
+    const rc = await findRootCause(parser, tree(files), { ...q, trace: ["rcv", "send"] });
+    expect(rc.registrations.map((r) => r.function)).toEqual(["rcv"]);
+    expect(rc.notes.join("\n")).toContain("send is defined in 2 files (can.c, ipv4.c)");
+    // with one definition, only its own file's stores count, and an export is no registration
+    const one = await findRootCause(parser, tree(files.slice(0, 2)), { ...q, trace: ["rcv", "send"] });
+    expect(one.registrations.map((r) => `${r.function} ${r.object}`)).toEqual(["rcv pt", "send raw_prot"]);
+  });
+
   it("reads kernel annotations: a registration in a static int __init function is in that function", async () => {
     const text = `${handler}static struct packet_type pt __read_mostly = {
 	.func = rcv,

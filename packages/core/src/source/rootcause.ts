@@ -540,9 +540,20 @@ class RootCauseFinder {
       const regs: Registration[] = [];
       const candidates = [...new Set([...(faulting ? [faulting] : []), ...chain, ...trace])];
       for (const fn of candidates) {
-        if (!this.index.functionDefs(fn).length) continue;
+        const defs = this.index.functionDefs(fn);
+        if (!defs.length) continue;
         if (fn !== faulting && this.index.callsOf(fn).length) continue;
-        regs.push(...(await this.registrations(fn)));
+        // a static function is named only in its own file; several files defining one (raw_sendmsg
+        // in net/ipv4, net/can, net/ieee802154) leave a trace frame's own unknown
+        const files = [...new Set(defs.map((d) => d.file.path))].sort();
+        if (fn !== faulting && files.length > 1) {
+          this.notes.push(
+            `${fn} is defined in ${files.length} files (${files.slice(0, 3).join(", ")}${files.length > 3 ? ", …" : ""}): which one the trace ran is not known, so its registrations are not listed`,
+          );
+          continue;
+        }
+        const own = defs.every((d) => isStatic(d.node)) ? new Set(files) : undefined;
+        regs.push(...(await this.registrations(fn)).filter((r) => !own || own.has(r.stored.file)));
       }
       if (!target && !assignments.length && !regs.length) {
         const why = pointer
@@ -962,8 +973,10 @@ class RootCauseFinder {
           struct = base ? this.index.structOf(base, at) : undefined;
         } else if (left) object = collapse(left.text);
       } else if (p.type === "argument_list") {
-        // passed straight to a call: that call is the registration
+        // passed straight to a call: that call is the registration (not an export, nor the
+        // INDIRECT_CALL_*() macros, which call it directly)
         const call = p.parent as Node;
+        if (/^(?:EXPORT_SYMBOL|INDIRECT_CALL_)/.test(callee(call) ?? "")) continue;
         const index = p.namedChildren.findIndex((c) => same(c, at.node));
         const reg: Registration = {
           function: fn,
