@@ -14,7 +14,14 @@
 import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { type ArchId, type CParser, loadCParser, type SourceFile, type SourceTree } from "@oopscope/core";
+import {
+  type ArchId,
+  type CParser,
+  loadCParser,
+  releaseRootCause,
+  type SourceFile,
+  type SourceTree,
+} from "@oopscope/core";
 import type { CliIO } from "./io.js";
 
 /** Keep every file's text after the first read when the tree is at most this many bytes (else keep its identifier filter). */
@@ -148,6 +155,8 @@ export class DirectorySourceTree implements SourceTree {
   /** In a kernel tree, the `arch/` directories of the crashes asked about (all while none is known). */
   private arches = new Set<string>();
   private kernel?: boolean;
+  /** The source stage keeps what it parsed for the log's next crash while this stays the same. */
+  generation = 0;
   /** Files read over all requests, and walks over the tree's files (for tests). */
   reads = 0;
   scans = 0;
@@ -175,7 +184,10 @@ export class DirectorySourceTree implements SourceTree {
   setArch(arch: ArchId | undefined): void {
     const d = arch ? ARCH_DIR[arch] : undefined;
     if (!d || this.arches.has(d)) return;
-    if (this.arches.size) this.byId.clear();
+    if (this.arches.size) {
+      this.byId.clear();
+      this.generation++;
+    }
     this.arches.add(d);
   }
 
@@ -351,8 +363,9 @@ export class DirectorySourceTree implements SourceTree {
     return this.skipped;
   }
 
-  /** Say how many more could not be read than were warned about. */
+  /** Say how many more could not be read than were warned about; free what the stage kept parsed. */
   finish(): void {
+    releaseRootCause(this);
     if (this.warned > MAX_WARNINGS)
       this.io.stderr.write(
         `oopscope analyze: --src: ${this.warned - MAX_WARNINGS} more file(s) could not be read (skipped)\n`,

@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type CParser, loadCParser } from "./parser.js";
-import { findRootCause, guardsOf } from "./rootcause.js";
+import { findRootCause, guardsOf, releaseRootCause } from "./rootcause.js";
 import type { RootCauseQuery, SourceFile, SourceTree } from "./types.js";
 
 const modules = join(import.meta.dirname, "../../../../node_modules");
@@ -174,6 +174,18 @@ describe("findRootCause: the seed's shape", () => {
     expect(new Set(all).size).toBe(all.length);
     expect(all).toContain("rx_hashtbl");
     expect(all).toContain("alb_init");
+  });
+
+  it("keeps what it parsed for the next call on a tree with a generation, until the generation changes", async () => {
+    const t = Object.assign(tree([{ path: "bond_alb.c", text: ALB }]), { generation: 0 });
+    const first = await findRootCause(parser, t, albQuery);
+    const asked = t.asked.length;
+    expect(await findRootCause(parser, t, albQuery)).toEqual(first);
+    expect(t.asked.length).toBe(asked);
+    t.generation = 1;
+    expect(await findRootCause(parser, t, albQuery)).toEqual(first);
+    expect(t.asked.length).toBe(2 * asked);
+    releaseRootCause(t);
   });
 });
 

@@ -51,6 +51,7 @@ class Parsed {
   }
   close(): void {
     this.t?.delete();
+    this.t = undefined;
   }
 }
 
@@ -521,8 +522,19 @@ class RootCauseFinder {
     tree: SourceTree,
     private readonly query: RootCauseQuery,
   ) {
-    this.index = new SourceIndex(parser, tree);
+    const gen = tree.generation;
+    const k = kept.get(tree);
+    if (gen !== undefined && k?.parser === parser && k.generation === gen) this.index = k.index;
+    else {
+      k?.index.close();
+      this.index = new SourceIndex(parser, tree);
+      if (gen !== undefined) kept.set(tree, { parser, generation: gen, index: this.index });
+      else kept.delete(tree);
+    }
+    this.keep = gen !== undefined;
   }
+
+  private readonly keep: boolean;
 
   async run(): Promise<RootCause> {
     const q = this.query;
@@ -577,7 +589,7 @@ class RootCauseFinder {
       if (target) out.target = target;
       return out;
     } finally {
-      this.index.close();
+      if (!this.keep) this.index.close();
     }
   }
 
@@ -1245,6 +1257,15 @@ function mainGuards(gs: Guard[]): Guard[] {
 }
 
 /** Find the root-cause section for one crash; undefined when the source in view says nothing about it. */
+/** Parsed files kept per tree between calls (a tree with a `generation`): a log's next crash parses nothing again. */
+const kept = new WeakMap<SourceTree, { parser: CParser; generation: number; index: SourceIndex }>();
+
+/** Free the parse trees kept for `tree` (tree-sitter's trees live in WebAssembly memory). */
+export function releaseRootCause(tree: SourceTree): void {
+  kept.get(tree)?.index.close();
+  kept.delete(tree);
+}
+
 export async function findRootCause(
   parser: CParser,
   tree: SourceTree,

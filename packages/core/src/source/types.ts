@@ -175,6 +175,12 @@ export interface SourceFile {
  */
 export interface SourceTree {
   files(identifiers: readonly string[]): Promise<SourceFile[]>;
+  /**
+   * When present, what the stage parsed is kept for its next call on this tree (the next crash of
+   * a log) while the value stays the same; a tree whose files change (more in view) changes it.
+   * `releaseRootCause(tree)` frees what was kept.
+   */
+  generation?: number;
 }
 
 /** What the stage is asked: from explain's named verdict and the crash's call trace. */
