@@ -10,7 +10,8 @@
 // Wall and CPU (user + system) time are both reported: on a shared, loaded machine CPU time is the
 // steadier of the two. Every process reads addresses from stdin and prints frames (`-f -i` style); ours
 // is the installed command itself, `oopscope symbolize --obj VMLINUX` (bin/oopscope.js, as `npm run
-// build` leaves it), so the cold figures are what a user pays. Peak RSS comes from `/usr/bin/time -f %M`.
+// build` leaves it, executed directly so that its shebang's malloc tunables apply, as for an installed
+// command), so the cold figures are what a user pays. Peak RSS comes from `/usr/bin/time -f %M`.
 // The page cache is warmed first, so "cold" means a new process, not a cold disk.
 //
 //   npm run build && scripts/kernel/fetch-debian-dbg.sh && node bench/symbolize.mjs [--dir DIR] [--seed 1]
@@ -112,7 +113,7 @@ const tools = {
   oopscope: (addrs, warm = 0) =>
     warm > 0
       ? measure(process.execPath, [fileURLToPath(import.meta.url), "--child", vmlinux, String(warm)], addrs.join("\n"))
-      : measure(process.execPath, [bin, "symbolize", "--obj", vmlinux], addrs.join("\n")),
+      : measure(bin, ["symbolize", "--obj", vmlinux], addrs.join("\n")),
 };
 
 // Warm the page cache so every process reads vmlinux from memory.
