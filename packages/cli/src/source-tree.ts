@@ -71,34 +71,47 @@ for (let c = 0; c < 256; c++)
 function scanBytes(bytes: Uint8Array, wanted: Uint32Array, filter: boolean): { hit: boolean; filter?: Uint32Array } {
   let bits = 1024;
   if (filter) while (bits < bytes.length / 4 && bits < 1 << 24) bits <<= 1;
-  const f = filter ? new Uint32Array(bits >>> 5) : undefined;
+  const f = filter ? filterWords(bits >>> 5) : undefined;
   const mask = bits - 1;
   let hit = false;
-  let h = FNV;
-  let inToken = false;
   const n = bytes.length;
-  for (let i = 0; i <= n; i++) {
-    const c = i < n ? (bytes[i] as number) : 0;
-    if (TOKEN[c] === 1) {
+  let i = 0;
+  while (i < n) {
+    let c = bytes[i] as number;
+    if (TOKEN[c] === 0) {
+      i++;
+      continue;
+    }
+    let h = FNV;
+    do {
       h = mix(h, c);
-      inToken = true;
-    } else if (inToken) {
-      const w = h & 4095;
-      if ((((wanted[w >>> 5] as number) >>> (w & 31)) & 1) === 1) {
-        hit = true;
-        if (!f) return { hit };
-      }
-      if (f) {
-        const a = h & mask;
-        const b = second(h) & mask;
-        f[a >>> 5] = (f[a >>> 5] as number) | (1 << (a & 31));
-        f[b >>> 5] = (f[b >>> 5] as number) | (1 << (b & 31));
-      }
-      h = FNV;
-      inToken = false;
+      i++;
+    } while (i < n && TOKEN[(c = bytes[i] as number)] === 1);
+    const w = h & 4095;
+    if ((((wanted[w >>> 5] as number) >>> (w & 31)) & 1) === 1) {
+      hit = true;
+      if (!f) return { hit };
+    }
+    if (f) {
+      const a = h & mask;
+      const b = second(h) & mask;
+      f[a >>> 5] = (f[a >>> 5] as number) | (1 << (a & 31));
+      f[b >>> 5] = (f[b >>> 5] as number) | (1 << (b & 31));
     }
   }
   return f ? { hit, filter: f } : { hit };
+}
+
+/** Filters are cut from 4 MB slabs: one allocation per 4 MB, not one per file (43k in a kernel tree). */
+let slab = new Uint32Array(1 << 20);
+let slabUsed = 0;
+function filterWords(words: number): Uint32Array {
+  if (words > slab.length - slabUsed) {
+    slab = new Uint32Array(Math.max(1 << 20, words));
+    slabUsed = 0;
+  }
+  slabUsed += words;
+  return slab.subarray(slabUsed - words, slabUsed);
 }
 
 function mayHave(f: Uint32Array, id: string): boolean {
