@@ -43,7 +43,7 @@ export function defaultJobs(): number {
  * source run in-process by the test runner.
  */
 export function workersAvailable(): boolean {
-  return import.meta.url.endsWith(".js");
+  return /\.m?js$/.test(import.meta.url);
 }
 
 interface WorkerInit {
