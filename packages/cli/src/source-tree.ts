@@ -77,16 +77,17 @@ function scanBytes(bytes: Uint8Array, wanted: Uint32Array, filter: boolean): { h
   const n = bytes.length;
   let i = 0;
   while (i < n) {
-    let c = bytes[i] as number;
-    if (TOKEN[c] === 0) {
+    if (TOKEN[bytes[i] as number] === 0) {
       i++;
       continue;
     }
     let h = FNV;
-    do {
+    while (i < n) {
+      const c = bytes[i] as number;
+      if (TOKEN[c] === 0) break;
       h = mix(h, c);
       i++;
-    } while (i < n && TOKEN[(c = bytes[i] as number)] === 1);
+    }
     const w = h & 4095;
     if ((((wanted[w >>> 5] as number) >>> (w & 31)) & 1) === 1) {
       hit = true;
