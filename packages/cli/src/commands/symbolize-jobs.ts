@@ -16,7 +16,6 @@
  * command writes no document.
  */
 
-import { availableParallelism } from "node:os";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { isOopsError } from "@oopscope/core/symbolizer";
 import type { CliIO } from "../io.js";
@@ -35,7 +34,11 @@ const MARK = "oopscope-symbolize-worker";
 
 /** `--jobs` when not given: the available cores, at most 4. */
 export function defaultJobs(): number {
-  return Math.min(availableParallelism(), 4);
+  // One thread unless asked: split work costs each worker about 70 % of the whole (every worker
+  // reads and caches its own sections), and on the 2-vCPU bench machine 2 workers were slower in
+  // wall time than one thread in every alternating round (bench/README.md). `--jobs N` opts in
+  // where idle cores make it pay.
+  return 1;
 }
 
 /**

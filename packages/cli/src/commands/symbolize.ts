@@ -36,11 +36,12 @@ In a relocatable object (.ko, .o) an address is an offset into --section (defaul
 Options:
   --obj FILE         the object file (required)
   --section NAME     section of addresses in relocatable objects (default: .text)
-  --return-address   the addresses are return addresses: look up address - 1
+  --return-address   the addresses are return addresses: look them up inside their call
+                     (address - 1; address - 8 on MIPS, past the branch delay slot)
   --json             [{"input", "frames": [{"function", "file", "line", "column", "inlined"}]}]
-  --jobs N           worker threads for large inputs (default: the available cores, at most 4;
-                     1: none). With at least ${JOBS_MIN_QUERIES} queries on the command line or read from a
-                     pipe before the first answer, the queries are split by address into N ranges,
+  --jobs N           worker threads for large inputs (default 1: none). With at least
+                     ${JOBS_MIN_QUERIES} queries on the command line or read from a pipe before the
+                     first answer, the queries are split by address into N ranges,
                      each answered by a thread that opens FILE itself; the output is the same, in
                      input order
   -h, --help         show this help
