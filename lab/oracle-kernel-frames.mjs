@@ -21,15 +21,11 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { run } from "../scripts/kernel/compare.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const CACHE = process.env.KERNEL_CACHE ?? join(ROOT, ".cache/kernel");
 
-function run(cmd, args, input) {
-  const r = spawnSync(cmd, args, { input, encoding: "utf8", maxBuffer: 1 << 30 });
-  if (r.error || r.status !== 0) throw new Error(`${cmd}: ${r.error?.message ?? r.stderr.slice(0, 400)}`);
-  return r.stdout;
-}
 function have(cmd) {
   return spawnSync(cmd, ["--version"], { encoding: "utf8" }).status === 0;
 }

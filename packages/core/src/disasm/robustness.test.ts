@@ -2,6 +2,7 @@
 // needed beyond the definition of a window): the instructions tile the window from the chosen start to
 // its last byte without gaps or overlaps, and exactly one of them is marked faulting, at the mark.
 import { beforeAll, describe, expect, it } from "vitest";
+import { xorshift32 } from "../../test/rng.js";
 import { disassembleCode, initDisassembler } from "./index.js";
 import type { DisasmTarget } from "./types.js";
 
@@ -20,24 +21,12 @@ const TARGETS: DisasmTarget[] = [
   { arch: "s390x", endian: "big" },
 ];
 
-/** xorshift32: a fixed pseudo-random sequence, so a failure reproduces. */
-function rng(seed: number) {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
-}
 
 beforeAll(() => initDisassembler());
 
 describe.each(TARGETS)("random windows: $arch $endian thumb=$thumb", (t) => {
   it("tiles the window and marks exactly the marked unit, 40 windows", () => {
-    const next = rng(0x5eed + t.arch.length * 131 + (t.thumb ? 7 : 0) + (t.endian === "big" ? 3 : 0));
+    const next = xorshift32(0x5eed + t.arch.length * 131 + (t.thumb ? 7 : 0) + (t.endian === "big" ? 3 : 0));
     const unit =
       t.arch === "x86_64" || t.arch === "i386" ? 1 : t.arch === "riscv64" || t.thumb || t.arch === "s390x" ? 2 : 4;
     const broken: string[] = [];

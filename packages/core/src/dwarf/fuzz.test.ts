@@ -6,23 +6,17 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { elfSections } from "../../test/elf-sections.js";
+import { xorshift32 } from "../../test/rng.js";
 import { OopsError } from "../errors.js";
 import { openSymbolizer } from "../symbolize/symbolizer.js";
 
 const DATA = join(__dirname, "../../test-data/dwarf/out");
 const ITER = Number(process.env.FUZZ_ITERATIONS ?? 60);
 
-/** xorshift32: a reproducible stream of pseudo-random numbers. */
+/** Uniform in [0, 1), from the tests' xorshift32. */
 function rng(seed: number) {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 2 ** 32;
-  };
+  const next = xorshift32(seed);
+  return () => next() / 2 ** 32;
 }
 
 const SECTIONS = [
