@@ -21,7 +21,6 @@ const TARGETS: DisasmTarget[] = [
   { arch: "s390x", endian: "big" },
 ];
 
-
 beforeAll(() => initDisassembler());
 
 describe.each(TARGETS)("random windows: $arch $endian thumb=$thumb", (t) => {
