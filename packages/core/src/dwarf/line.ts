@@ -368,22 +368,7 @@ function runLineProgram(c: Cursor, defaultAddressSize: number, pc: bigint | unde
       if (maxOps === 1) delta += minInst * opAdvance;
       else advance(opAdvance);
       line += lineBase + (adj - opAdvance * lineRange);
-      if (scan) {
-        if (delta <= target) {
-          hasRow = true;
-          cFile = file;
-          cLine = line;
-          cColumn = column;
-        }
-        n++;
-      } else {
-        if (n === cap) grow();
-        rd[n] = delta;
-        rf[n] = file;
-        rl[n] = line;
-        rc[n] = column;
-        n++;
-      }
+      emit();
     } else if (op === 0) {
       const len = ulebNum(c);
       const next = c.pos + len;
